@@ -1,0 +1,7 @@
+export * from './errors';
+export * from './device';
+export * from './pipelines';
+export * from './tensor';
+export * from './arena';
+export * from './dispatch';
+export * from './readback';

@@ -1,0 +1,103 @@
+// Compute pipelines, built once per (shader file, entry point, override constants) inside a
+// validation error scope, so a WGSL mistake surfaces as a ShaderCompileError naming the file,
+// the entry point and the line instead of a silent invalid pipeline.
+import { ShaderCompileError } from './errors';
+
+export interface ShaderSource {
+  /** File name under shaders/, e.g. 'matmul.wgsl' (used in error messages). */
+  file: string;
+  /** WGSL text (imported with `?raw`). */
+  code: string;
+}
+
+export interface PipelineSpec {
+  shader: ShaderSource;
+  entryPoint: string;
+  /** WGSL `override` constants: tuning knobs such as tile sizes. */
+  constants?: Record<string, number>;
+}
+
+export class PipelineCache {
+  private modules = new Map<string, Promise<GPUShaderModule>>();
+  private pipelines = new Map<string, Promise<GPUComputePipeline>>();
+
+  constructor(private readonly device: GPUDevice) {}
+
+  /** Number of distinct pipelines built so far. */
+  get size(): number {
+    return this.pipelines.size;
+  }
+
+  get(spec: PipelineSpec): Promise<GPUComputePipeline> {
+    const constants = spec.constants ?? {};
+    const key = `${spec.shader.file}#${spec.entryPoint}#${JSON.stringify(
+      Object.keys(constants)
+        .sort()
+        .map((k) => [k, constants[k]]),
+    )}`;
+    let p = this.pipelines.get(key);
+    if (!p) {
+      p = this.build(spec, constants);
+      this.pipelines.set(key, p);
+      // A failed build is not cached: the caller may fix the source and try again.
+      p.catch(() => this.pipelines.delete(key));
+    }
+    return p;
+  }
+
+  private module(shader: ShaderSource, entryPoint: string): Promise<GPUShaderModule> {
+    let m = this.modules.get(shader.file + '\0' + shader.code);
+    if (!m) {
+      m = compileModule(this.device, shader, entryPoint);
+      this.modules.set(shader.file + '\0' + shader.code, m);
+      m.catch(() => this.modules.delete(shader.file + '\0' + shader.code));
+    }
+    return m;
+  }
+
+  private async build(spec: PipelineSpec, constants: Record<string, number>): Promise<GPUComputePipeline> {
+    const module = await this.module(spec.shader, spec.entryPoint);
+    this.device.pushErrorScope('validation');
+    let pipeline: GPUComputePipeline | null = null;
+    let thrown: unknown = null;
+    try {
+      pipeline = await this.device.createComputePipelineAsync({
+        label: `${spec.shader.file}:${spec.entryPoint}`,
+        layout: 'auto',
+        compute: { module, entryPoint: spec.entryPoint, constants },
+      });
+    } catch (e) {
+      thrown = e;
+    }
+    const scoped = await this.device.popErrorScope();
+    const problem = thrown ?? scoped;
+    if (problem || !pipeline) {
+      const msg = problem instanceof Error || (problem && typeof problem === 'object' && 'message' in problem)
+        ? String((problem as { message: string }).message)
+        : 'pipeline creation failed';
+      throw new ShaderCompileError(spec.shader.file, spec.entryPoint, 0, 0, msg, '');
+    }
+    return pipeline;
+  }
+}
+
+async function compileModule(device: GPUDevice, shader: ShaderSource, entryPoint: string): Promise<GPUShaderModule> {
+  device.pushErrorScope('validation');
+  const module = device.createShaderModule({ label: shader.file, code: shader.code });
+  const info = await module.getCompilationInfo();
+  const scoped = await device.popErrorScope();
+  const error = info.messages.find((m) => m.type === 'error');
+  if (error) {
+    const lines = shader.code.split('\n');
+    throw new ShaderCompileError(
+      shader.file,
+      entryPoint,
+      error.lineNum,
+      error.linePos,
+      error.message,
+      lines[error.lineNum - 1] ?? '',
+    );
+  }
+  if (scoped) throw new ShaderCompileError(shader.file, entryPoint, 0, 0, scoped.message, '');
+  return module;
+}
