@@ -81,7 +81,11 @@ export class PipelineCache {
   }
 }
 
-async function compileModule(device: GPUDevice, shader: ShaderSource, entryPoint: string): Promise<GPUShaderModule> {
+/**
+ * Compiles a shader module and throws a ShaderCompileError with the first error's line.
+ * `entryPoint` only names the caller in the message.
+ */
+export async function compileModule(device: GPUDevice, shader: ShaderSource, entryPoint = '(module)'): Promise<GPUShaderModule> {
   device.pushErrorScope('validation');
   const module = device.createShaderModule({ label: shader.file, code: shader.code });
   const info = await module.getCompilationInfo();

@@ -1,0 +1,139 @@
+// attention.wgsl: fused multi-head attention (causal or not), the probabilities for the
+// attention heatmaps, and the backward as three deterministic passes (D, dq, dk|dv).
+import code from '../../../shaders/attention.wgsl?raw';
+import type { Gpu } from '../gpu/device';
+import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
+import { ShapeError } from '../gpu/errors';
+import { expectDtype, expectShape, type Tensor } from '../gpu/tensor';
+
+const shader = { file: 'attention.wgsl', code };
+
+/** The largest head size: the shader keeps a row of q (and dq, …) in fixed-size arrays. */
+export const ATTENTION_MAX_HEAD_SIZE = 128; // MAX_HS in attention.wgsl
+
+// Query (or key) rows per workgroup and rows per shared tile. The tiles take
+// 2·TILE·MAX_HS·4 = 8 KiB of workgroup memory, half the guaranteed 16 KiB.
+const ROWS = 32;
+const TILE = 8;
+const TILED = { ROWS, TILE };
+// Workgroup size of the element-wise entry points (probs, D).
+const WG = 64;
+const ELEMENTWISE = { WG };
+
+export interface AttentionOpts {
+  nHead: number;
+  /** false attends to every key: the "no mask" experiment in which the model can see ahead. */
+  causal: boolean;
+}
+
+interface Dims {
+  B: number;
+  T: number;
+  C: number;
+  NH: number;
+  hs: number;
+}
+
+function dimsOf(what: string, qkv: Tensor, opts: AttentionOpts): Dims {
+  expectDtype(what, qkv, 'f32');
+  if (qkv.shape.length !== 3 || qkv.shape[2] % 3 !== 0) {
+    throw new ShapeError(`${what}: expected ${qkv.label} of shape (B, T, 3C), got (${qkv.shape.join(', ')})`);
+  }
+  const [B, T, C3] = qkv.shape;
+  const C = C3 / 3;
+  const NH = opts.nHead;
+  if (!Number.isInteger(NH) || NH < 1 || C % NH !== 0) {
+    throw new ShapeError(`${what}: ${NH} heads do not divide the ${C} channels of ${qkv.label}`);
+  }
+  const hs = C / NH;
+  if (hs > ATTENTION_MAX_HEAD_SIZE) {
+    throw new ShapeError(
+      `${what}: head size ${hs} (C=${C} / ${NH} heads) exceeds the supported maximum of ` +
+        `${ATTENTION_MAX_HEAD_SIZE}; use more heads`,
+    );
+  }
+  if (B < 1 || T < 1) throw new ShapeError(`${what}: ${qkv.label} is empty`);
+  return { B, T, C, NH, hs };
+}
+
+function expectF32(what: string, t: Tensor, shape: readonly number[]): void {
+  expectShape(what, t, shape);
+  expectDtype(what, t, 'f32');
+}
+
+function params(gpu: Gpu, d: Dims, causal: boolean): GPUBuffer {
+  return createUniform(gpu, 'attention.params', [
+    ['u32', d.B],
+    ['u32', d.T],
+    ['u32', d.C],
+    ['u32', d.NH],
+    ['u32', d.hs],
+    ['u32', causal ? 1 : 0],
+    ['f32', 1 / Math.sqrt(d.hs)],
+  ]);
+}
+
+/** Workgroups of the row-tiled entry points: one per ROWS rows of each (batch, head). */
+const rowBlocks = (gpu: Gpu, d: Dims) => grid1d(gpu, d.B * d.NH * ceilDiv(d.T, ROWS));
+
+/**
+ * out (B, T, C) = softmax(mask(q·kᵀ/√hs))·v per head, and lse (B, NH, T) = the natural
+ * log-sum-exp of each row's scaled, masked scores (what the backward and probs need).
+ */
+export function attentionForward(gpu: Gpu, out: Tensor, lse: Tensor, qkv: Tensor, opts: AttentionOpts): Promise<Dispatch> {
+  const what = 'attentionForward';
+  const d = dimsOf(what, qkv, opts);
+  expectF32(what, out, [d.B, d.T, d.C]);
+  expectF32(what, lse, [d.B, d.NH, d.T]);
+  const u = params(gpu, d, opts.causal);
+  return makeDispatch(gpu, 'attention_forward', { shader, entryPoint: 'attention_forward', constants: TILED },
+    [out, lse, qkv, null, null, null, null, u], rowBlocks(gpu, d));
+}
+
+/**
+ * probs (B, NH, T, T) = exp(s_ij − lse_i): the attention weights, for visualisation. Masked
+ * entries are written as exactly 0.
+ */
+export function attentionProbs(gpu: Gpu, probs: Tensor, qkv: Tensor, lse: Tensor, opts: AttentionOpts): Promise<Dispatch> {
+  const what = 'attentionProbs';
+  const d = dimsOf(what, qkv, opts);
+  expectF32(what, probs, [d.B, d.NH, d.T, d.T]);
+  expectF32(what, lse, [d.B, d.NH, d.T]);
+  const u = params(gpu, d, opts.causal);
+  return makeDispatch(gpu, 'attention_probs', { shader, entryPoint: 'attention_probs', constants: ELEMENTWISE },
+    [probs, null, qkv, lse, null, null, null, u], grid1d(gpu, ceilDiv(d.B * d.NH * d.T * d.T, WG)));
+}
+
+/**
+ * The backward of attentionForward. dqkv (B, T, 3C) is OVERWRITTEN with dq | dk | dv (it is an
+ * activation gradient: the c_attn backward consumes it). scratchD (B, NH, T) receives
+ * D_i = dout_i·out_i. Three dispatches: D, then dq by query row, then dk and dv by key row.
+ */
+export async function attentionBackward(
+  gpu: Gpu,
+  dqkv: Tensor,
+  dout: Tensor,
+  qkv: Tensor,
+  out: Tensor,
+  lse: Tensor,
+  scratchD: Tensor,
+  opts: AttentionOpts,
+): Promise<Dispatch[]> {
+  const what = 'attentionBackward';
+  const d = dimsOf(what, qkv, opts);
+  expectF32(what, dqkv, [d.B, d.T, 3 * d.C]);
+  expectF32(what, dout, [d.B, d.T, d.C]);
+  expectF32(what, out, [d.B, d.T, d.C]);
+  expectF32(what, lse, [d.B, d.NH, d.T]);
+  expectF32(what, scratchD, [d.B, d.NH, d.T]);
+  const u = params(gpu, d, opts.causal);
+  const tiled = [dqkv, null, qkv, lse, dout, null, scratchD, u];
+  return Promise.all([
+    makeDispatch(gpu, 'attention_backward_d', { shader, entryPoint: 'attention_backward_d', constants: ELEMENTWISE },
+      [null, scratchD, null, null, dout, out, null, u], grid1d(gpu, ceilDiv(d.B * d.NH * d.T, WG))),
+    makeDispatch(gpu, 'attention_backward_dq', { shader, entryPoint: 'attention_backward_dq', constants: TILED },
+      tiled, rowBlocks(gpu, d)),
+    makeDispatch(gpu, 'attention_backward_dkv', { shader, entryPoint: 'attention_backward_dkv', constants: TILED },
+      tiled, rowBlocks(gpu, d)),
+  ]);
+}

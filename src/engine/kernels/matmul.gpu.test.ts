@@ -1,0 +1,103 @@
+import { describe, it } from 'vitest';
+import { Rng, freshSeed } from '../util/rng';
+import { f32, randn } from '../testing/random';
+import { expectClose } from '../testing/compare';
+import { checkGuards, download, getTestGpu, poisoned, run, upload } from '../testing/gpu';
+import type { Gpu } from '../gpu/device';
+import type { Dispatch } from '../gpu/dispatch';
+import type { Tensor } from '../gpu/tensor';
+import * as ref from '../ref/matmul';
+import { matmulBackward, matmulForward, matmulPlainForward } from './matmul';
+
+// Dot products of up to K≈130 terms of N(0,1)·N(0,1), summed in float32 in a different order
+// from the float64 reference: the rounding error grows like √K·2⁻²⁴·|terms| ≈ 1e-6 typically
+// and is bounded by K·2⁻²⁴·Σ|terms| ≈ 7e-4 in the worst case; 1e-4 sits between the two,
+// while every mutation the kernels were checked against moves some element by ≳0.1.
+const TOL = { atol: 1e-4, rtol: 1e-4 };
+
+interface Size {
+  name: string;
+  lead: number[]; // leading dims of inp, e.g. (B, T)
+  C: number;
+  OC: number;
+}
+
+// Nothing a multiple of the 64×64×16 tile or of 4; then every dimension over more than one tile
+// (for each of the three products: forward M=BT N=OC K=C, dinp M=BT N=C K=OC, dW M=OC N=C K=BT).
+const AWKWARD: Size = { name: 'B3 T7 C20 OC67', lead: [3, 7], C: 20, OC: 67 };
+const MULTI_TILE: Size = { name: 'B2 T65 C70 OC133', lead: [2, 65], C: 70, OC: 133 };
+
+type Forward = typeof matmulForward;
+
+function inputs(seed: number, s: Size) {
+  const rng = new Rng(seed);
+  const BT = s.lead.reduce((x, y) => x * y, 1);
+  return {
+    BT,
+    rng,
+    inp: f32(randn(rng, BT * s.C)),
+    weight: f32(randn(rng, s.OC * s.C)),
+    bias: f32(randn(rng, s.OC)),
+  };
+}
+
+async function checkForward(gpu: Gpu, forward: Forward, what: string, s: Size, withBias: boolean): Promise<void> {
+  const seed = freshSeed();
+  const { BT, inp, weight, bias } = inputs(seed, s);
+  const out = poisoned(gpu, 'out', [...s.lead, s.OC]);
+  const d = await forward(gpu, out, upload(gpu, 'inp', [...s.lead, s.C], inp), upload(gpu, 'weight', [s.OC, s.C], weight),
+    withBias ? upload(gpu, 'bias', [s.OC], bias) : null);
+  await run(gpu, [d]);
+  const expected = new Float64Array(BT * s.OC);
+  ref.matmulForward(expected, inp, weight, withBias ? bias : null, BT, s.C, s.OC);
+  expectClose(`${what} ${s.name}`, await download(gpu, out), expected, TOL, seed);
+  await checkGuards(gpu, out);
+}
+
+describe('matmul forward', () => {
+  for (const [what, forward] of [['matmul_forward', matmulForward], ['matmul_plain_forward', matmulPlainForward]] as const) {
+    for (const s of [AWKWARD, MULTI_TILE]) {
+      for (const withBias of [true, false]) {
+        it(`${what} ${s.name} ${withBias ? 'with bias' : 'without bias (LM head)'}`, async () => {
+          await checkForward(await getTestGpu(), forward, what, s, withBias);
+        });
+      }
+    }
+  }
+});
+
+async function checkBackward(s: Size, withBias: boolean, accumulateDinp: boolean): Promise<void> {
+  const gpu = await getTestGpu();
+  const seed = freshSeed();
+  const { BT, rng, inp, weight } = inputs(seed, s);
+  const dout = f32(randn(rng, BT * s.OC));
+  // Accumulated outputs start from random values, so += and = give different results.
+  const dinp0 = f32(randn(rng, BT * s.C));
+  const dw0 = f32(randn(rng, s.OC * s.C));
+  const db0 = f32(randn(rng, s.OC));
+  const inShape = [...s.lead, s.C];
+  const dinp = accumulateDinp ? upload(gpu, 'dinp', inShape, dinp0) : poisoned(gpu, 'dinp', inShape);
+  const dweight = upload(gpu, 'dweight', [s.OC, s.C], dw0);
+  const dbias = withBias ? upload(gpu, 'dbias', [s.OC], db0) : null;
+  const ds: Dispatch[] = await matmulBackward(gpu, dinp, dweight, dbias, upload(gpu, 'dout', [...s.lead, s.OC], dout),
+    upload(gpu, 'inp', inShape, inp), upload(gpu, 'weight', [s.OC, s.C], weight), { accumulateDinp });
+  await run(gpu, ds);
+
+  const eDinp = accumulateDinp ? Float64Array.from(dinp0) : new Float64Array(BT * s.C);
+  const eDw = Float64Array.from(dw0);
+  const eDb = Float64Array.from(db0);
+  ref.matmulBackward(eDinp, eDw, withBias ? eDb : null, dout, inp, weight, BT, s.C, s.OC, { accumulateDinp });
+  const checks: [string, Tensor, Float64Array][] = [['dinp', dinp, eDinp], ['dweight', dweight, eDw]];
+  if (dbias) checks.push(['dbias', dbias, eDb]);
+  for (const [name, t, expected] of checks) {
+    expectClose(`matmul_backward ${name} ${s.name}`, await download(gpu, t), expected, TOL, seed);
+    await checkGuards(gpu, t);
+  }
+}
+
+describe('matmul backward', () => {
+  it(`${AWKWARD.name} with bias, dinp overwritten`, () => checkBackward(AWKWARD, true, false));
+  it(`${AWKWARD.name} without bias, dinp accumulated`, () => checkBackward(AWKWARD, false, true));
+  it(`${MULTI_TILE.name} with bias, dinp accumulated`, () => checkBackward(MULTI_TILE, true, true));
+  it(`${MULTI_TILE.name} with bias, dinp overwritten`, () => checkBackward(MULTI_TILE, true, false));
+});

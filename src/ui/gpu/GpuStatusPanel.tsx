@@ -1,0 +1,77 @@
+// Says whether WebGPU is available, which adapter the engine got, and whether every kernel
+// compiled; when something is wrong, what and how to fix it.
+import { useAppStore } from '../../state/store';
+import type { WireError } from '../../worker/protocol';
+
+const fmtBytes = (n: number): string =>
+  n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(0)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
+
+function advice(error: WireError): string {
+  if (error.name === 'GpuUnavailableError' && error.code === 'no-webgpu') {
+    return 'Open the page in a recent Chrome, Edge or Safari (Firefox 141+ on Windows). On Linux, Chrome needs the flag --enable-unsafe-webgpu or chrome://flags/#enable-unsafe-webgpu.';
+  }
+  if (error.name === 'GpuUnavailableError' && error.code === 'no-adapter') {
+    return 'Check that hardware acceleration is on (chrome://settings/system) and look at chrome://gpu for a blocklisted GPU; updating the graphics driver often helps.';
+  }
+  if (error.name === 'ShaderCompileError') {
+    return 'A compute shader failed to compile on this device. Please report the message above with your browser version and GPU.';
+  }
+  if (error.name === 'DeviceLostError') {
+    return 'The GPU reset or ran out of memory. Retry; if it happens again, choose a smaller model or batch.';
+  }
+  return 'Retry, or reload the page.';
+}
+
+const TITLES: Record<string, string> = {
+  'no-webgpu': 'This browser has no WebGPU',
+  'no-adapter': 'WebGPU found no usable GPU adapter',
+  'device-request-failed': 'The GPU refused to open a device',
+};
+
+export function GpuStatusPanel({ onRetry }: { onRetry: () => void }) {
+  const gpu = useAppStore((s) => s.gpu);
+  return (
+    <section className="panel" aria-labelledby="gpu-status-title">
+      <h2 id="gpu-status-title">GPU</h2>
+      {gpu.state === 'probing' && (
+        <p role="status" className="muted">
+          Looking for a WebGPU adapter and compiling kernels…
+        </p>
+      )}
+      {gpu.state === 'ready' && (
+        <div data-testid="gpu-ready">
+          <p role="status">
+            <span className="badge ok">WebGPU ready</span> on <strong data-testid="adapter-name">{gpu.report.description}</strong>
+          </p>
+          {gpu.report.isFallback && (
+            <p className="muted">This is a software adapter: everything works, but training is slow.</p>
+          )}
+          <dl className="facts">
+            <dt>Kernels</dt>
+            <dd data-testid="kernel-count">{gpu.report.shaders.length} shader {gpu.report.shaders.length === 1 ? "file" : "files"} compiled</dd>
+            <dt>Largest buffer</dt>
+            <dd>{fmtBytes(gpu.report.limits.maxBufferSize)}</dd>
+            <dt>Largest storage binding</dt>
+            <dd>{fmtBytes(gpu.report.limits.maxStorageBufferBindingSize)}</dd>
+            <dt>Workgroup memory</dt>
+            <dd>{fmtBytes(gpu.report.limits.maxComputeWorkgroupStorageSize)}</dd>
+            <dt>Features</dt>
+            <dd>{gpu.report.features.length ? gpu.report.features.join(', ') : 'none beyond the core'}</dd>
+          </dl>
+        </div>
+      )}
+      {gpu.state === 'error' && (
+        <div role="alert" className="error-box" data-testid="gpu-error" data-error={gpu.error.name} data-code={gpu.error.code}>
+          <p>
+            <strong>{TITLES[gpu.error.code ?? ''] ?? (gpu.error.name === 'ShaderCompileError' ? 'A kernel failed to compile' : gpu.error.name === 'DeviceLostError' ? 'The GPU device was lost' : 'The GPU engine failed')}</strong>
+          </p>
+          <pre className="error-detail">{gpu.error.message}</pre>
+          <p>{advice(gpu.error)}</p>
+          <button type="button" onClick={onRetry}>
+            Retry
+          </button>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,72 @@
+// The engine's worker: the only place where the app and the engine meet. It owns the GPU
+// device; the page talks to it through the messages of protocol.ts.
+import { acquireGpu, describeAdapter, type Gpu } from '../engine/gpu/device';
+import { compileModule } from '../engine/gpu/pipelines';
+import { allShaders } from '../engine/kernels/shaders';
+import { toWireError } from './errors';
+import type { AdapterReport, Reply, Request, WorkerMessage } from './protocol';
+
+let gpu: Promise<Gpu> | null = null;
+
+function getGpu(): Promise<Gpu> {
+  if (!gpu) {
+    gpu = acquireGpu();
+    gpu.then(
+      (g) =>
+        g.onLost((error) => {
+          gpu = null; // the next request acquires a new device
+          post({ type: 'device-lost', error: toWireError(error) });
+        }),
+      () => (gpu = null),
+    );
+  }
+  return gpu;
+}
+
+function post(msg: WorkerMessage): void {
+  (self as unknown as Worker).postMessage(msg);
+}
+
+async function probe(): Promise<AdapterReport> {
+  const g = await getGpu();
+  const limits: Record<string, number> = {};
+  for (const key of [
+    'maxBufferSize',
+    'maxStorageBufferBindingSize',
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxStorageBuffersPerShaderStage',
+    'minStorageBufferOffsetAlignment',
+  ] as const) {
+    limits[key] = g.limits[key];
+  }
+  const shaders: AdapterReport['shaders'] = [];
+  for (const s of allShaders) {
+    await compileModule(g.device, s); // throws a ShaderCompileError naming file and line
+    shaders.push({ file: s.file, ok: true });
+  }
+  return {
+    description: describeAdapter(g.adapter),
+    isFallback: g.adapter.isFallback,
+    features: [...g.features].sort(),
+    limits,
+    shaders,
+  };
+}
+
+self.onmessage = async (ev: MessageEvent<Request>) => {
+  const req = ev.data;
+  let reply: Reply;
+  try {
+    switch (req.type) {
+      case 'probe':
+        reply = { id: req.id, ok: true, result: await probe() };
+        break;
+      default:
+        throw new Error(`unknown request ${(req as { type: string }).type}`);
+    }
+  } catch (e) {
+    reply = { id: req.id, ok: false, error: toWireError(e) };
+  }
+  post(reply);
+};

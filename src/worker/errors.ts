@@ -1,0 +1,19 @@
+// Turning engine errors into WireErrors and back into readable text.
+import { DeviceLostError, GpuUnavailableError, ShaderCompileError, ShapeError } from '../engine/gpu/errors';
+import type { WireError } from './protocol';
+
+export function toWireError(e: unknown): WireError {
+  if (e instanceof GpuUnavailableError) return { name: e.name, message: e.message, code: e.reason };
+  if (e instanceof ShaderCompileError) {
+    return {
+      name: e.name,
+      message: e.message,
+      code: `${e.file}:${e.line}`,
+      details: { file: e.file, entryPoint: e.entryPoint, line: e.line, column: e.column, detail: e.detail },
+    };
+  }
+  if (e instanceof DeviceLostError) return { name: e.name, message: e.message, code: e.reason };
+  if (e instanceof ShapeError) return { name: e.name, message: e.message };
+  if (e instanceof Error) return { name: e.name || 'Error', message: e.message };
+  return { name: 'Error', message: String(e) };
+}
