@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { chromiumArgs, chromiumExecutable } from './browser.config.ts';
+import { chromiumArgs, chromiumExecutable } from './browser.config.mjs';
 
 const port = Number(process.env.E2E_PORT ?? 4179);
 

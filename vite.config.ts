@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
-import { chromiumArgs, chromiumExecutable } from './browser.config.ts';
+import { chromiumArgs, chromiumExecutable } from './browser.config.mjs';
 
 export default defineConfig({
   // Relative asset URLs: the built site works from any sub-path of a static host.

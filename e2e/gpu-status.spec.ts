@@ -1,7 +1,7 @@
 // The first thing the page does: find a WebGPU adapter and compile every kernel, or say
 // exactly why it cannot.
 import { expect, test, chromium } from '@playwright/test';
-import { chromiumArgs, chromiumExecutable } from '../browser.config.ts';
+import { chromiumArgs, chromiumExecutable } from '../browser.config.mjs';
 
 test('reports the WebGPU adapter and that every kernel compiled', async ({ page }) => {
   await page.goto('/');

@@ -126,14 +126,14 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
     return;
   }
   let i = blk.start + lid.x;
-  let active = i < p.T;
+  let live = i < p.T;
   let hs = p.hs;
   // q is pre-scaled so a score is a plain dot product.
   var q: array<f32, MAX_HS>;
   var acc: array<f32, MAX_HS>;
   for (var d = 0u; d < hs; d++) {
     acc[d] = 0.0;
-    if (active) {
+    if (live) {
       q[d] = qkv[qkv_at(blk.b, i, 0u, blk.h) + d] * p.scale;
     }
   }
@@ -147,7 +147,7 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
     stage_kv(blk.b, blk.h, k0, n, lid.x);
     workgroupBarrier();
     var nvis = 0u;
-    if (active) {
+    if (live) {
       nvis = keys_visible(i, k0, n);
     }
     if (nvis > 0u) {
@@ -178,7 +178,7 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
       seen = true;
     }
   }
-  if (active) {
+  if (live) {
     let o = out_at(blk.b, i, blk.h);
     for (var d = 0u; d < hs; d++) {
       dst[o + d] = acc[d] / l;
@@ -243,7 +243,7 @@ fn attention_backward_dq(@builtin(workgroup_id) wid: vec3u, @builtin(local_invoc
     return;
   }
   let i = blk.start + lid.x;
-  let active = i < p.T;
+  let live = i < p.T;
   let hs = p.hs;
   var q: array<f32, MAX_HS>;
   var g: array<f32, MAX_HS>; // dout_i
@@ -252,12 +252,12 @@ fn attention_backward_dq(@builtin(workgroup_id) wid: vec3u, @builtin(local_invoc
   var d_i = 0.0;
   for (var d = 0u; d < hs; d++) {
     dq[d] = 0.0;
-    if (active) {
+    if (live) {
       q[d] = qkv[qkv_at(blk.b, i, 0u, blk.h) + d] * p.scale;
       g[d] = dout[out_at(blk.b, i, blk.h) + d];
     }
   }
-  if (active) {
+  if (live) {
     lse_i = lse[row_at(blk.b, blk.h, i)];
     d_i = dvec[row_at(blk.b, blk.h, i)];
   }
@@ -268,7 +268,7 @@ fn attention_backward_dq(@builtin(workgroup_id) wid: vec3u, @builtin(local_invoc
     stage_kv(blk.b, blk.h, k0, n, lid.x);
     workgroupBarrier();
     var nvis = 0u;
-    if (active) {
+    if (live) {
       nvis = keys_visible(i, k0, n);
     }
     for (var j = 0u; j < nvis; j++) {
@@ -284,7 +284,7 @@ fn attention_backward_dq(@builtin(workgroup_id) wid: vec3u, @builtin(local_invoc
       }
     }
   }
-  if (active) {
+  if (live) {
     let o = qkv_at(blk.b, i, 0u, blk.h);
     for (var d = 0u; d < hs; d++) {
       dst[o + d] = dq[d] * p.scale;
@@ -303,7 +303,7 @@ fn attention_backward_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(local_invo
     return;
   }
   let j = blk.start + lid.x;
-  let active = j < p.T;
+  let live = j < p.T;
   let hs = p.hs;
   var k: array<f32, MAX_HS>; // pre-scaled
   var v: array<f32, MAX_HS>;
@@ -312,7 +312,7 @@ fn attention_backward_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(local_invo
   for (var d = 0u; d < hs; d++) {
     dk[d] = 0.0;
     dv[d] = 0.0;
-    if (active) {
+    if (live) {
       k[d] = qkv[qkv_at(blk.b, j, 1u, blk.h) + d] * p.scale;
       v[d] = qkv[qkv_at(blk.b, j, 2u, blk.h) + d];
     }
@@ -330,7 +330,7 @@ fn attention_backward_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(local_invo
     workgroupBarrier();
     // Queries i0+first … i0+n−1 see key j: all of them, or those with i ≥ j.
     var first = n;
-    if (active) {
+    if (live) {
       first = select(0u, min(n, max(j, i0) - i0), p.causal != 0u);
     }
     for (var r = first; r < n; r++) {
@@ -348,7 +348,7 @@ fn attention_backward_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(local_invo
       }
     }
   }
-  if (active) {
+  if (live) {
     let o = qkv_at(blk.b, j, 1u, blk.h);
     for (var d = 0u; d < hs; d++) {
       dst[o + d] = dk[d] * p.scale;

@@ -30,19 +30,41 @@ struct Params {
 override WG: u32 = 64;
 
 const LN_10000: f32 = 9.210340371976184;
-const TWO_PI: f32 = 6.283185307179586;
+const TWO_OVER_PI: f32 = 0.6366197723675814;
+// pi/2 split in two (Cody–Waite) so that angle − k·pi/2 stays accurate for large k.
+const PIO2_HI: f32 = 1.5707963705062866;
+const PIO2_LO: f32 = -4.371139000186243e-8;
 
 fn linear_id(wid: vec3u, lid: vec3u, nwg: vec3u) -> u32 {
   return (wid.x + wid.y * nwg.x) * WG + lid.x;
 }
 
+// sin(r), cos(r) for |r| ≤ pi/4 by their Taylor series (truncation error < 2e-9).
+fn sin_small(r: f32) -> f32 {
+  let r2 = r * r;
+  return r * (1.0 + r2 * (-1.0 / 6.0 + r2 * (1.0 / 120.0 + r2 * (-1.0 / 5040.0 + r2 * (1.0 / 362880.0)))));
+}
+
+fn cos_small(r: f32) -> f32 {
+  let r2 = r * r;
+  return 1.0 + r2 * (-0.5 + r2 * (1.0 / 24.0 + r2 * (-1.0 / 720.0 + r2 * (1.0 / 40320.0 + r2 * (-1.0 / 3628800.0)))));
+}
+
+// The built-in sin/cos may be as coarse as 2^-11 (SwiftShader is), which would make the code
+// differ between devices; this one is accurate to a few ulp of the angle on every device.
+// cos(a) = sin(a + pi/2): an odd channel just starts one quadrant later.
 fn sinusoid(t: u32, c: u32) -> f32 {
   let pair = f32(c - (c & 1u));
-  let freq = exp(-LN_10000 * pair / f32(p.C));
-  let angle = f32(t) * freq;
-  // sin/cos are only accurate to 2^-11 inside [-pi, pi]: reduce the angle first.
-  let r = angle - TWO_PI * round(angle / TWO_PI);
-  return select(sin(r), cos(r), (c & 1u) == 1u);
+  let angle = f32(t) * exp(-LN_10000 * pair / f32(p.C));
+  let k = round(angle * TWO_OVER_PI);
+  let r = (angle - k * PIO2_HI) - k * PIO2_LO;
+  let quadrant = (u32(k) + (c & 1u)) & 3u;
+  switch quadrant {
+    case 0u: { return sin_small(r); }
+    case 1u: { return cos_small(r); }
+    case 2u: { return -sin_small(r); }
+    default: { return -cos_small(r); }
+  }
 }
 
 @compute @workgroup_size(WG)
@@ -59,7 +81,7 @@ fn encoder_forward_learned(@builtin(workgroup_id) wid: vec3u, @builtin(local_inv
   // A token outside the vocabulary is a bug upstream (buildTokenBuckets rejects it on the
   // CPU); a NaN row makes it visible in the loss instead of silently reading another row.
   if (tok >= p.V) {
-    out[i] = bitcast<f32>(0x7fc00000u);
+    out[i] = nan_f32(tok);
     return;
   }
   out[i] = wte[tok * p.C + c] + wpe[t * p.C + c];
@@ -76,7 +98,7 @@ fn encoder_forward_sinusoidal(@builtin(workgroup_id) wid: vec3u, @builtin(local_
   let c = i % p.C;
   let tok = tokens[pos];
   if (tok >= p.V) {
-    out[i] = bitcast<f32>(0x7fc00000u);
+    out[i] = nan_f32(tok);
     return;
   }
   out[i] = wte[tok * p.C + c] + sinusoid(pos % p.T, c);

@@ -1,0 +1,2 @@
+export function chromiumExecutable(): string | undefined;
+export function chromiumArgs(opts?: { webgpu?: boolean }): string[];

@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { Rng, freshSeed } from '../util/rng';
+import { f32, randn } from '../testing/random';
+import { expectClose } from '../testing/compare';
+import { checkGuards, createTensor, download, getTestGpu, poisoned, run, upload } from '../testing/gpu';
+import { ShapeError } from '../gpu/errors';
+import * as ref from '../ref/attention';
+import { attentionBackward, attentionForward, attentionProbs } from './attention';
+
+// float32 dot products of ≤ 16 terms, one exp and a running sum over ≤ 37 keys: errors are a
+// few ulps of values of order 1; 1e-5 leaves room while a wrong key or mask is off by ≫ 1e-2.
+const FORWARD_TOL = { atol: 1e-5, rtol: 1e-4 };
+// lse = m + log(l) of scores of order 1..5: absolute error a few ulps of the largest score.
+const LSE_TOL = { atol: 1e-5, rtol: 1e-5 };
+// Each probability is one exp of (float32 score − float32 lse): relative error ≈ |s|·ε.
+const PROBS_TOL = { atol: 1e-6, rtol: 1e-5 };
+// Gradients sum up to 37 products P·(dP − D) in which dP − D cancels; values reach ~10.
+const BACKWARD_TOL = { atol: 5e-5, rtol: 1e-4 };
+
+interface Shape {
+  B: number;
+  T: number;
+  C: number;
+  NH: number;
+}
+
+// Nothing a multiple of ROWS (32) or TILE (8); then several query blocks and key tiles.
+const AWKWARD: Shape = { B: 3, T: 7, C: 20, NH: 2 };
+const TILED: Shape = { B: 2, T: 37, C: 48, NH: 3 };
+
+function inputs(s: Shape, causal: boolean) {
+  const seed = freshSeed();
+  const rng = new Rng(seed);
+  const { B, T, C, NH } = s;
+  const opts = { nHead: NH, causal };
+  const qkv = f32(randn(rng, B * T * 3 * C));
+  const out = new Float64Array(B * T * C);
+  const lse = new Float64Array(B * NH * T);
+  ref.attentionForward(out, lse, qkv, B, T, C, opts);
+  return { seed, rng, opts, qkv, out, lse };
+}
+
+const label = (s: Shape, causal: boolean) =>
+  `B=${s.B} T=${s.T} C=${s.C} NH=${s.NH} ${causal ? 'causal' : 'no mask'}`;
+
+describe('attention kernels', () => {
+  for (const shape of [AWKWARD, TILED]) {
+    for (const causal of [true, false]) {
+      const { B, T, C, NH } = shape;
+
+      it(`forward out and lse, ${label(shape, causal)}`, async () => {
+        const gpu = await getTestGpu();
+        const { seed, opts, qkv, out, lse } = inputs(shape, causal);
+        const gOut = poisoned(gpu, 'out', [B, T, C]);
+        const gLse = poisoned(gpu, 'lse', [B, NH, T]);
+        const dQkv = upload(gpu, 'qkv', [B, T, 3 * C], qkv);
+        await run(gpu, [await attentionForward(gpu, gOut, gLse, dQkv, opts)]);
+        expectClose('attention_forward out', await download(gpu, gOut), out, FORWARD_TOL, seed);
+        expectClose('attention_forward lse', await download(gpu, gLse), lse, LSE_TOL, seed);
+        await checkGuards(gpu, gOut);
+        await checkGuards(gpu, gLse);
+      });
+
+      it(`probs, ${label(shape, causal)}`, async () => {
+        const gpu = await getTestGpu();
+        const { seed, opts, qkv, lse } = inputs(shape, causal);
+        const lse32 = f32(lse);
+        const probs = new Float64Array(B * NH * T * T);
+        ref.attentionProbs(probs, qkv, lse32, B, T, C, opts);
+        const gProbs = poisoned(gpu, 'probs', [B, NH, T, T]);
+        const dQkv = upload(gpu, 'qkv', [B, T, 3 * C], qkv);
+        await run(gpu, [await attentionProbs(gpu, gProbs, dQkv, upload(gpu, 'lse', [B, NH, T], lse32), opts)]);
+        const got = await download(gpu, gProbs);
+        expectClose('attention_probs', got, probs, PROBS_TOL, seed);
+        await checkGuards(gpu, gProbs);
+        for (let r = 0; r < B * NH * T; r++) {
+          const i = r % T;
+          let sum = 0;
+          for (let j = 0; j < T; j++) {
+            const p = got[r * T + j];
+            if (causal && j > i) expect(Object.is(p, 0), `seed ${seed}: masked P[row ${r}, key ${j}] = ${p}`).toBe(true);
+            sum += p;
+          }
+          expect(Math.abs(sum - 1), `seed ${seed}: row ${r} sums to ${sum}`).toBeLessThan(1e-5);
+        }
+      });
+
+      it(`backward dq, dk, dv, ${label(shape, causal)}`, async () => {
+        const gpu = await getTestGpu();
+        const { seed, rng, opts, qkv, out, lse } = inputs(shape, causal);
+        // The kernels read the forward's saved out and lse as float32: so does the reference.
+        const out32 = f32(out);
+        const lse32 = f32(lse);
+        const dout = f32(randn(rng, B * T * C));
+        const dqkv = new Float64Array(B * T * 3 * C);
+        const D = new Float64Array(B * NH * T);
+        ref.attentionBackward(dqkv, dout, qkv, out32, lse32, D, B, T, C, opts);
+        const gDqkv = poisoned(gpu, 'dqkv', [B, T, 3 * C]);
+        const gD = poisoned(gpu, 'scratchD', [B, NH, T]);
+        const dispatches = await attentionBackward(
+          gpu,
+          gDqkv,
+          upload(gpu, 'dout', [B, T, C], dout),
+          upload(gpu, 'qkv', [B, T, 3 * C], qkv),
+          upload(gpu, 'out', [B, T, C], out32),
+          upload(gpu, 'lse', [B, NH, T], lse32),
+          gD,
+          opts,
+        );
+        await run(gpu, dispatches);
+        const got = await download(gpu, gDqkv);
+        // Compared per part so that a failure names dq, dk or dv.
+        const part = (a: ArrayLike<number>, k: number) => {
+          const r = new Float64Array(B * T * C);
+          for (let t = 0; t < B * T; t++) for (let c = 0; c < C; c++) r[t * C + c] = a[t * 3 * C + k * C + c];
+          return r;
+        };
+        ['dq', 'dk', 'dv'].forEach((name, k) =>
+          expectClose(`attention_backward ${name}`, part(got, k), part(dqkv, k), BACKWARD_TOL, seed));
+        expectClose('attention_backward D', await download(gpu, gD), D, FORWARD_TOL, seed);
+        await checkGuards(gpu, gDqkv);
+        await checkGuards(gpu, gD);
+      });
+    }
+  }
+
+  it('rejects a head size above 128 with a ShapeError', async () => {
+    const gpu = await getTestGpu();
+    const [T, C, NH] = [2, 258, 2];
+    const qkv = createTensor(gpu, 'qkv', [1, T, 3 * C]);
+    const call = () => attentionForward(gpu, createTensor(gpu, 'out', [1, T, C]), createTensor(gpu, 'lse', [1, NH, T]), qkv,
+      { nHead: NH, causal: true });
+    expect(call).toThrow(ShapeError);
+    expect(call).toThrow(/head size 129/);
+  });
+});
