@@ -17,8 +17,9 @@ override WG: u32 = 256;
 
 const GELU_SCALE: f32 = 0.7978845608028654; // √(2/π)
 const GELU_CUBIC: f32 = 0.044715;
-// tanh(10) rounds to 1 in float32. Some tanh implementations compute sinh/cosh and give NaN
-// once those overflow (|u| ≳ 44, i.e. |x| ≳ 9 here), so the argument is clamped first.
+// tanh(10) rounds to 1 in float32. Some tanh implementations compute sinh/cosh or exp(2u) and
+// give inf/inf = NaN once those overflow (|u| ≳ 44..88, i.e. |x| ≳ 11..14 here), so the
+// argument is clamped first.
 const TANH_CLAMP: f32 = 10.0;
 
 fn safe_tanh(u: f32) -> f32 {
@@ -70,8 +71,7 @@ fn relu_backward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id
                  @builtin(num_workgroups) nwg: vec3u) {
   let i = linear_id(wid, lid, nwg);
   if (i < p.n) {
-    // select, not a multiply by a 0/1 mask: an infinite or NaN dout at x ≤ 0 still gives 0,
-    // as the chain rule through a constant does.
+    // select rather than dout·(x > 0): an inf or NaN dout where x ≤ 0 must not leak through.
     dst[i] = select(0.0, dout[i], inp[i] > 0.0);
   }
 }

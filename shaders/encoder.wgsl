@@ -35,6 +35,11 @@ const TWO_OVER_PI: f32 = 0.6366197723675814;
 const PIO2_HI: f32 = 1.5707963705062866;
 const PIO2_LO: f32 = -4.371139000186243e-8;
 
+// A quiet NaN. Built from a runtime value because a constant NaN is a WGSL compile error.
+fn nan_f32(x: u32) -> f32 {
+  return bitcast<f32>(0x7fc00000u | (x & 1u));
+}
+
 fn linear_id(wid: vec3u, lid: vec3u, nwg: vec3u) -> u32 {
   return (wid.x + wid.y * nwg.x) * WG + lid.x;
 }

@@ -33,10 +33,20 @@ override BM: u32 = 64; // tile rows; a multiple of 4
 override BN: u32 = 64; // tile columns; a multiple of 4
 override BK: u32 = 16; // K step staged per barrier pair
 
-// Staged operands, k-major so that the inner loop reads 4 consecutive rows (columns) as one
-// vec4: As[k * BM/4 + i] holds rows 4i..4i+3 of column k of the A tile.
-var<workgroup> As: array<vec4f, BK * BM / 4>;
-var<workgroup> Bs: array<vec4f, BK * BN / 4>;
+// Staged operands. A is read at one address by all invocations of a row of the workgroup and
+// B at consecutive addresses by consecutive invocations: software rasterisers (SwiftShader)
+// turn those into one broadcast or one vector load instead of a per-lane gather, and GPUs
+// see broadcasts and conflict-free banks. A keeps the layout of its global memory (so the
+// staging copy is contiguous on both sides); B is always k-major.
+var<workgroup> As: array<f32, BM * BK>;
+var<workgroup> Bs: array<f32, BK * BN>;
+
+fn a_index(m: u32, k: u32) -> u32 {
+  if (TRANS_A) {
+    return k * BM + m;
+  }
+  return m * BK + k;
+}
 
 fn load_a(m: u32, k: u32) -> f32 {
   if (m >= p.M || k >= p.K) {
@@ -58,6 +68,29 @@ fn load_b(k: u32, n: u32) -> f32 {
   return b[k * p.N + n];
 }
 
+fn store_c(m: u32, n: u32, v: f32) {
+  if (m < p.M && n < p.N) {
+    var r = v;
+    if (HAS_BIAS) {
+      r += bias[n];
+    }
+    if (ACCUMULATE) {
+      r += c[m * p.N + n];
+    }
+    c[m * p.N + n] = r;
+  }
+}
+
+fn store_row(m: u32, n: u32, v: vec4f) {
+  let s = BN / 4u;
+  store_c(m, n, v.x);
+  store_c(m, n + s, v.y);
+  store_c(m, n + 2u * s, v.z);
+  store_c(m, n + 3u * s, v.w);
+}
+
+// Invocation (x, y) owns rows 4y..4y+3 of the tile and the strided columns x, x + BN/4,
+// x + BN/2, x + 3BN/4, so that neighbouring invocations own neighbouring columns.
 @compute @workgroup_size(BN / 4, BM / 4)
 fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
           @builtin(local_invocation_index) li: u32, @builtin(num_workgroups) nwg: vec3u) {
@@ -69,11 +102,15 @@ fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: 
   let m0 = (tile / p.tilesN) * BM;
   let n0 = (tile % p.tilesN) * BN;
   let threads = (BM / 4u) * (BN / 4u);
+  let s = BN / 4u;
+  let row = lid.y * 4u;
 
-  var acc = array<vec4f, 4>(vec4f(0.0), vec4f(0.0), vec4f(0.0), vec4f(0.0));
+  var acc0 = vec4f(0.0);
+  var acc1 = vec4f(0.0);
+  var acc2 = vec4f(0.0);
+  var acc3 = vec4f(0.0);
   for (var k0 = 0u; k0 < p.K; k0 += BK) {
-    // Consecutive invocations take consecutive addresses of whichever layout the operand
-    // has in global memory, so their reads coalesce.
+    // Consecutive invocations take consecutive addresses of the operand's global layout.
     for (var e = li; e < BM * BK; e += threads) {
       var m = e / BK;
       var k = e % BK;
@@ -81,7 +118,7 @@ fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: 
         m = e % BM;
         k = e / BM;
       }
-      As[k * (BM / 4u) + m / 4u][m % 4u] = load_a(m0 + m, k0 + k);
+      As[a_index(m, k)] = load_a(m0 + m, k0 + k);
     }
     for (var e = li; e < BN * BK; e += threads) {
       var n = e % BN;
@@ -90,41 +127,25 @@ fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: 
         n = e / BK;
         k = e % BK;
       }
-      Bs[k * (BN / 4u) + n / 4u][n % 4u] = load_b(k0 + k, n0 + n);
+      Bs[k * BN + n] = load_b(k0 + k, n0 + n);
     }
     workgroupBarrier();
     for (var k = 0u; k < BK; k++) {
-      let av = As[k * (BM / 4u) + lid.y];
-      let bv = Bs[k * (BN / 4u) + lid.x];
-      acc[0] += av.x * bv;
-      acc[1] += av.y * bv;
-      acc[2] += av.z * bv;
-      acc[3] += av.w * bv;
+      let bo = k * BN + lid.x;
+      let bv = vec4f(Bs[bo], Bs[bo + s], Bs[bo + 2u * s], Bs[bo + 3u * s]);
+      acc0 += As[a_index(row, k)] * bv;
+      acc1 += As[a_index(row + 1u, k)] * bv;
+      acc2 += As[a_index(row + 2u, k)] * bv;
+      acc3 += As[a_index(row + 3u, k)] * bv;
     }
     workgroupBarrier();
   }
 
-  let nBase = n0 + lid.x * 4u;
-  for (var i = 0u; i < 4u; i++) {
-    let m = m0 + lid.y * 4u + i;
-    if (m >= p.M) {
-      break;
-    }
-    for (var j = 0u; j < 4u; j++) {
-      let n = nBase + j;
-      if (n >= p.N) {
-        break;
-      }
-      var v = acc[i][j];
-      if (HAS_BIAS) {
-        v += bias[n];
-      }
-      if (ACCUMULATE) {
-        v += c[m * p.N + n];
-      }
-      c[m * p.N + n] = v;
-    }
-  }
+  let n = n0 + lid.x;
+  store_row(m0 + row, n, acc0);
+  store_row(m0 + row + 1u, n, acc1);
+  store_row(m0 + row + 2u, n, acc2);
+  store_row(m0 + row + 3u, n, acc3);
 }
 
 override BIAS_COLS: u32 = 64; // columns per workgroup
