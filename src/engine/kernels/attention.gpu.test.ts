@@ -7,15 +7,18 @@ import { ShapeError } from '../gpu/errors';
 import * as ref from '../ref/attention';
 import { attentionBackward, attentionForward, attentionProbs } from './attention';
 
-// float32 dot products of ≤ 16 terms, one exp and a running sum over ≤ 37 keys: errors are a
-// few ulps of values of order 1; 1e-5 leaves room while a wrong key or mask is off by ≫ 1e-2.
-const FORWARD_TOL = { atol: 1e-5, rtol: 1e-4 };
-// lse = m + log(l) of scores of order 1..5: absolute error a few ulps of the largest score.
-const LSE_TOL = { atol: 1e-5, rtol: 1e-5 };
-// Each probability is one exp of (float32 score − float32 lse): relative error ≈ |s|·ε.
-const PROBS_TOL = { atol: 1e-6, rtol: 1e-5 };
-// Gradients sum up to 37 products P·(dP − D) in which dP − D cancels; values reach ~10.
-const BACKWARD_TOL = { atol: 5e-5, rtol: 1e-4 };
+// Tolerances: float32 rounding in dot products of ≤ 16 terms, exps and running sums over ≤ 37
+// keys. Measured worst over 160 random runs on SwiftShader, the errors were ≈ 5× below each
+// bound; a wrong key, mask or scale is off by ≫ 1e-3.
+// out is a convex combination of v (|v| ≲ 4): worst seen 7e-7 absolute.
+const FORWARD_TOL = { atol: 2e-6, rtol: 2e-5 };
+// lse = m + log(l) with |lse| ≲ 6: worst seen 8e-7 absolute.
+const LSE_TOL = { atol: 4e-6, rtol: 1e-6 };
+// One exp of (float32 score − lse) per probability: relative error ≈ |s|·ε, worst seen 1.5e-6.
+const PROBS_TOL = { atol: 1e-7, rtol: 1e-5 };
+// Gradients (|g| ≲ 7) sum up to 37 terms P·(dP − D) in which dP − D cancels: worst seen
+// 2e-6 absolute. D itself is one dot product of hs terms.
+const BACKWARD_TOL = { atol: 1e-5, rtol: 1e-5 };
 
 interface Shape {
   B: number;
@@ -117,7 +120,7 @@ describe('attention kernels', () => {
         };
         ['dq', 'dk', 'dv'].forEach((name, k) =>
           expectClose(`attention_backward ${name}`, part(got, k), part(dqkv, k), BACKWARD_TOL, seed));
-        expectClose('attention_backward D', await download(gpu, gD), D, FORWARD_TOL, seed);
+        expectClose('attention_backward D', await download(gpu, gD), D, BACKWARD_TOL, seed);
         await checkGuards(gpu, gDqkv);
         await checkGuards(gpu, gD);
       });
