@@ -19,7 +19,7 @@ export function splitTokens(tokens: Uint32Array, blockSize: number, trainFractio
   // Each split must hold at least one window of blockSize inputs plus the next-token target.
   const need = blockSize + 1;
   if (split.train.length < need || split.val.length < need) {
-    let minTotal = Math.floor(need / Math.min(trainFraction, 1 - trainFraction)) - 1;
+    let minTotal = 2 * need;
     while (Math.floor(minTotal * trainFraction) < need || minTotal - Math.floor(minTotal * trainFraction) < need) minTotal++;
     throw new CorpusTooShortError(
       `The text is ${n} tokens long; with block size ${blockSize} it needs at least ${minTotal} ` +
