@@ -38,7 +38,7 @@ fn adamw_update(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id)
   if (i >= dims.n) {
     return;
   }
-  let g = grads[i] * max(norm[1], 1.0);
+  let g = grads[i] * norm[1];
   let mi = h.beta1 * m[i] + h.one_minus_beta1 * g;
   let vi = h.beta2 * v[i] + h.one_minus_beta2 * g * g;
   m[i] = mi;

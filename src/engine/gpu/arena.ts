@@ -30,18 +30,25 @@ export class BufferArena {
   private chunkSizes: number[] = [0];
   private buffers: GPUBuffer[] = [];
   private wholeBuffer = false;
+  private separate = false;
 
   /**
    * @param whole when true the arena must be one buffer that fits one binding (the flat
    *   parameter, gradient and Adam buffers, which AdamW binds whole).
+   * @param separate when true every tensor gets a buffer of its own. WebGPU validates usage
+   *   per buffer, not per range: one dispatch may not bind the same buffer as read-only and as
+   *   read-write storage, even at disjoint offsets. Activations are read by the kernel that
+   *   writes their neighbours, so they need this.
    */
   constructor(
     readonly label: string,
     private readonly limits: ArenaLimits,
     private readonly usage: GPUBufferUsageFlags = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
-    opts: { whole?: boolean } = {},
+    opts: { whole?: boolean; separate?: boolean } = {},
   ) {
     this.wholeBuffer = opts.whole ?? false;
+    this.separate = opts.separate ?? false;
+    if (this.wholeBuffer && this.separate) throw new Error('an arena cannot be both whole and separate');
   }
 
   /** Plans a view; its `buffer` is filled in by allocate(). */
@@ -57,7 +64,11 @@ export class BufferArena {
     let chunk = this.chunkSizes.length - 1;
     let offset = alignUp(this.chunkSizes[chunk], this.limits.alignment);
     const cap = this.wholeBuffer ? Math.min(this.limits.maxBufferSize, this.limits.maxBindingSize) : this.limits.maxBufferSize;
-    if (offset + bytes > cap) {
+    if (this.separate && this.planned.length > 0) {
+      this.chunkSizes.push(0);
+      chunk++;
+      offset = 0;
+    } else if (offset + bytes > cap) {
       if (this.wholeBuffer) {
         throw new RangeError(`arena ${this.label} exceeds one buffer binding (${cap} bytes) at tensor ${label}`);
       }

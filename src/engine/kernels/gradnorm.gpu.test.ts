@@ -6,11 +6,11 @@ import { checkGuards, download, getTestGpu, poisoned, run, upload } from '../tes
 import * as ref from '../ref/gradnorm';
 import { gradNorm, gradNormPartialsLength, type GradNormTuning } from './gradnorm';
 
-// Relative: Σg² of f32 squares, summed in f32 as ≤16-term runs, a 256-wide tree and a short
-// run over partials, has a worst-case relative error of about (16 + 8 + P/256 + 8)·6e-8 ≈ 2e-6,
-// half that after the √ (measured: < 1e-7). A lost chunk costs ≥ 1e-3 at these sizes.
-// atol 0: the unclipped scale must be exactly 1.
-const NORM_TOL = { atol: 0, rtol: 2e-6 };
+// Relative: Σg² of f32 squares, summed in f32 as runs of ≤ 128 terms, a 64-wide tree and a short
+// run over partials, has a worst-case relative error of about (128 + 6 + P/64 + 6)·6e-8 ≈ 9e-6,
+// half that after the √ (random rounding errors typically give < 1e-6). A lost chunk costs
+// ≥ 8e-4 at these sizes. atol 0: the unclipped scale must be exactly 1.
+const NORM_TOL = { atol: 0, rtol: 1e-5 };
 
 async function checkNorm(n: number, maxNorms: number[], tuning?: GradNormTuning): Promise<void> {
   const gpu = await getTestGpu();
@@ -42,16 +42,16 @@ describe('gradnorm kernels', () => {
     await checkNorm(1037, [0.5, 2, 0]);
   });
 
-  it('n = 70001: many workgroups, the last one partial', async () => {
+  it('n = 70001: 9 workgroups, the last one partial', async () => {
     await checkNorm(70001, [0.25, 3]);
   });
 
   it('small tuning: more partials than the finishing workgroup has invocations', async () => {
-    // 64 × 3 = 192 elements per partial: 365 partials, so stage 2 loops 6 times per
-    // invocation and its last pass is ragged; 3 is not a power of two on purpose.
-    const tuning = { workgroupSize: 64, perThread: 3 };
+    // 32 × 3 = 96 elements per partial: 730 partials, so stage 2 loops 23 times per
+    // invocation and its last pass is ragged (730 = 22·32 + 26); 3 is not a power of two on purpose.
+    const tuning = { workgroupSize: 32, perThread: 3 };
     const gpu = await getTestGpu();
-    expect(gradNormPartialsLength(gpu, 70001, tuning)).toBe(365);
+    expect(gradNormPartialsLength(gpu, 70001, tuning)).toBe(730);
     await checkNorm(70001, [0.5, 4], tuning);
   });
 

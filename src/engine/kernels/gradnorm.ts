@@ -9,9 +9,9 @@ const shader = { file: 'gradnorm.wgsl', code };
 
 /** Tuning knobs (WGSL overrides). Tests shrink them so small inputs still exercise every loop. */
 export interface GradNormTuning {
-  /** Invocations per workgroup; a power of two (the in-workgroup sum is a tree). Default 256. */
+  /** Invocations per workgroup; a power of two (the in-workgroup sum is a tree). Default 64. */
   workgroupSize?: number;
-  /** Elements each invocation sums before the tree; more means fewer partials. Default 16. */
+  /** Elements each invocation sums before the tree; more means fewer partials. Default 128. */
   perThread?: number;
 }
 
@@ -23,8 +23,9 @@ export interface GradNormOptions {
 
 function resolveTuning(gpu: Gpu, tuning: GradNormTuning = {}): { WG: number; PER_THREAD: number } {
   const limit = Math.min(gpu.limits.maxComputeInvocationsPerWorkgroup, gpu.limits.maxComputeWorkgroupSizeX);
-  const WG = tuning.workgroupSize ?? Math.min(256, limit);
-  const PER_THREAD = tuning.perThread ?? 16;
+  // Defaults as in gradnorm.wgsl, where the choice is explained.
+  const WG = tuning.workgroupSize ?? 64;
+  const PER_THREAD = tuning.perThread ?? 128;
   if (!Number.isInteger(WG) || WG < 1 || (WG & (WG - 1)) !== 0 || WG > limit) {
     throw new RangeError(`gradNorm: workgroupSize must be a power of two ≤ ${limit}, got ${WG}`);
   }

@@ -1,0 +1,68 @@
+// The activation table for one (B, T): every tensor the forward writes and the backward
+// reads, plus the backward's scratch. Allocation and the memory estimate both use it.
+import type { DType } from '../gpu/tensor';
+import type { GPTConfig } from './config';
+
+export interface ActSpec {
+  name: string;
+  shape: number[];
+  dtype?: DType;
+}
+
+export const LAYER_ACTS = [
+  'ln1', 'ln1Mean', 'ln1Rstd', 'qkv', 'atty', 'lse', 'attproj', 'residual2',
+  'ln2', 'ln2Mean', 'ln2Rstd', 'fch', 'fchAct', 'fcproj', 'residual3',
+] as const;
+export type LayerAct = (typeof LAYER_ACTS)[number];
+
+export function layerActShape(name: LayerAct, c: GPTConfig, B: number, T: number): number[] {
+  const C = c.nEmbd;
+  switch (name) {
+    case 'qkv':
+      return [B, T, 3 * C];
+    case 'fch':
+    case 'fchAct':
+      return [B, T, 4 * C];
+    case 'lse':
+      return [B, c.nHead, T];
+    case 'ln1Mean':
+    case 'ln1Rstd':
+    case 'ln2Mean':
+    case 'ln2Rstd':
+      return [B, T];
+    default:
+      return [B, T, C];
+  }
+}
+
+/** Everything the forward (and, when training, the backward) needs at batch B, length T. */
+export function activationSpecs(c: GPTConfig, B: number, T: number, training: boolean): ActSpec[] {
+  const C = c.nEmbd;
+  const V = c.vocabSize;
+  const specs: ActSpec[] = [
+    { name: 'tokens', shape: [B, T], dtype: 'u32' },
+    { name: 'targets', shape: [B, T], dtype: 'u32' },
+    { name: 'encoded', shape: [B, T, C] },
+  ];
+  for (let l = 0; l < c.nLayer; l++) {
+    for (const a of LAYER_ACTS) specs.push({ name: `h${l}.${a}`, shape: layerActShape(a, c, B, T) });
+  }
+  if (c.norm === 'pre') specs.push({ name: 'lnf', shape: [B, T, C] }, { name: 'lnfMean', shape: [B, T] }, { name: 'lnfRstd', shape: [B, T] });
+  specs.push({ name: 'logits', shape: [B, T, V] }, { name: 'losses', shape: [B, T] }, { name: 'meanLoss', shape: [1] });
+  if (training) {
+    specs.push(
+      { name: 'bucketOffsets', shape: [V + 1], dtype: 'u32' },
+      { name: 'bucketPositions', shape: [B * T], dtype: 'u32' },
+      { name: 'dlogits', shape: [B, T, V] },
+      { name: 'dfinal', shape: [B, T, C] },
+      { name: 'dres', shape: [B, T, C] },
+      { name: 'dln', shape: [B, T, C] },
+      { name: 'datty', shape: [B, T, C] },
+      { name: 'dqkv', shape: [B, T, 3 * C] },
+      { name: 'dfch', shape: [B, T, 4 * C] },
+      { name: 'dfchAct', shape: [B, T, 4 * C] },
+      { name: 'attD', shape: [B, c.nHead, T] },
+    );
+  }
+  return specs;
+}

@@ -1,0 +1,179 @@
+// The GPT on the GPU for one batch shape (B, T): activations allocated once, every kernel
+// call prepared once as a Dispatch. forward() reads like the architecture; backward() is the
+// same calls in reverse. Recording a step replays the lists into a compute pass.
+import type { Gpu } from '../gpu/device';
+import type { Dispatch } from '../gpu/dispatch';
+import { BufferArena, arenaLimitsOf } from '../gpu/arena';
+import type { Tensor } from '../gpu/tensor';
+import { geluBackward, geluForward, reluBackward, reluForward } from '../kernels/activation';
+import { attentionBackward, attentionForward } from '../kernels/attention';
+import { crossentropyBackward, crossentropyForward, crossentropyMean } from '../kernels/crossentropy';
+import { encoderBackward, encoderForward } from '../kernels/encoder';
+import { layernormBackward, layernormForward } from '../kernels/layernorm';
+import { matmulBackward, matmulForward } from '../kernels/matmul';
+import { residualForward } from '../kernels/residual';
+import { buildTokenBuckets } from '../kernels/buckets';
+import { activationSpecs } from './activations';
+import type { ModelWeights } from './weights';
+
+export interface PlanOptions {
+  B: number;
+  T: number;
+  /** Build the backward too (training); otherwise forward only (evaluation, inference). */
+  training: boolean;
+  /** Micro-batches summed per optimizer step: the loss gradient is scaled by 1/(B·T·k). */
+  gradAccumSteps?: number;
+}
+
+export class GptPlan {
+  readonly forward: Dispatch[] = [];
+  readonly backward: Dispatch[] = [];
+  private readonly acts: BufferArena;
+  private readonly t = new Map<string, Tensor>();
+
+  private constructor(
+    readonly gpu: Gpu,
+    readonly weights: ModelWeights,
+    readonly opts: PlanOptions,
+  ) {
+    const c = weights.config;
+    this.acts = new BufferArena(`activations B${opts.B} T${opts.T}`, arenaLimitsOf(gpu.device), undefined, { separate: true });
+    for (const s of activationSpecs(c, opts.B, opts.T, opts.training)) this.t.set(s.name, this.acts.add(s.name, s.shape, s.dtype));
+    this.acts.allocate(gpu.device);
+  }
+
+  static async build(gpu: Gpu, weights: ModelWeights, opts: PlanOptions): Promise<GptPlan> {
+    if (opts.T > weights.config.blockSize) throw new RangeError(`T=${opts.T} exceeds the block size ${weights.config.blockSize}`);
+    const plan = new GptPlan(gpu, weights, opts);
+    plan.forward.push(...(await plan.buildForward()));
+    if (opts.training) plan.backward.push(...(await plan.buildBackward()));
+    return plan;
+  }
+
+  /** An activation by name, e.g. 'logits', 'meanLoss', 'h0.qkv'. */
+  act(name: string): Tensor {
+    const t = this.t.get(name);
+    if (!t) throw new Error(`no activation ${name}`);
+    return t;
+  }
+
+  get activationBytes(): number {
+    return this.acts.bytes;
+  }
+
+  private p = (name: string) => this.weights.get('params', name);
+  private g = (name: string) => this.weights.get('grads', name);
+
+  /** Writes a batch: token ids and targets (B·T each); builds the encoder's token buckets. */
+  writeBatch(inputs: Uint32Array, targets: Uint32Array | null): void {
+    const q = this.gpu.device.queue;
+    const write = (t: Tensor, data: Uint32Array) => q.writeBuffer(t.buffer, t.offset, data.buffer, data.byteOffset, data.byteLength);
+    write(this.act('tokens'), inputs);
+    if (targets) write(this.act('targets'), targets);
+    if (this.opts.training) {
+      const b = buildTokenBuckets(inputs, this.weights.config.vocabSize);
+      write(this.act('bucketOffsets'), b.offsets);
+      write(this.act('bucketPositions'), b.positions);
+    }
+  }
+
+  private async buildForward(): Promise<Dispatch[]> {
+    const c = this.weights.config;
+    const gpu = this.gpu;
+    const a = (n: string) => this.act(n);
+    const pre = c.norm === 'pre';
+    const attn = { nHead: c.nHead, causal: c.causal };
+    const act = c.activation === 'gelu' ? geluForward : reluForward;
+    const d: (Dispatch | Promise<Dispatch>)[] = [];
+    d.push(encoderForward(gpu, a('encoded'), a('tokens'), this.p('transformer.wte.weight'),
+      c.positions === 'learned' ? this.p('transformer.wpe.weight') : null, { positions: c.positions })); // (B,T,C)
+    let x = a('encoded');
+    for (let l = 0; l < c.nLayer; l++) {
+      const h = (n: string) => this.p(`transformer.h.${l}.${n}`);
+      const la = (n: string) => a(`h${l}.${n}`);
+      if (pre) d.push(layernormForward(gpu, la('ln1'), la('ln1Mean'), la('ln1Rstd'), x, h('ln_1.weight'), h('ln_1.bias')));
+      d.push(matmulForward(gpu, la('qkv'), pre ? la('ln1') : x, h('attn.c_attn.weight'), h('attn.c_attn.bias'))); // (B,T,3C)
+      d.push(attentionForward(gpu, la('atty'), la('lse'), la('qkv'), attn)); // (B,T,C), lse (B,NH,T)
+      d.push(matmulForward(gpu, la('attproj'), la('atty'), h('attn.c_proj.weight'), h('attn.c_proj.bias')));
+      d.push(residualForward(gpu, la('residual2'), x, la('attproj')));
+      if (pre) d.push(layernormForward(gpu, la('ln2'), la('ln2Mean'), la('ln2Rstd'), la('residual2'), h('ln_2.weight'), h('ln_2.bias')));
+      else d.push(layernormForward(gpu, la('ln1'), la('ln1Mean'), la('ln1Rstd'), la('residual2'), h('ln_1.weight'), h('ln_1.bias')));
+      const mlpIn = pre ? la('ln2') : la('ln1');
+      d.push(matmulForward(gpu, la('fch'), mlpIn, h('mlp.c_fc.weight'), h('mlp.c_fc.bias'))); // (B,T,4C)
+      d.push(act(gpu, la('fchAct'), la('fch')));
+      d.push(matmulForward(gpu, la('fcproj'), la('fchAct'), h('mlp.c_proj.weight'), h('mlp.c_proj.bias'))); // (B,T,C)
+      d.push(residualForward(gpu, la('residual3'), pre ? la('residual2') : la('ln1'), la('fcproj')));
+      if (!pre) d.push(layernormForward(gpu, la('ln2'), la('ln2Mean'), la('ln2Rstd'), la('residual3'), h('ln_2.weight'), h('ln_2.bias')));
+      x = pre ? la('residual3') : la('ln2');
+    }
+    const final = pre ? a('lnf') : x;
+    if (pre) d.push(layernormForward(gpu, a('lnf'), a('lnfMean'), a('lnfRstd'), x, this.p('transformer.ln_f.weight'), this.p('transformer.ln_f.bias')));
+    d.push(matmulForward(gpu, a('logits'), final, this.p('transformer.wte.weight'), null)); // (B,T,V), tied head
+    d.push(crossentropyForward(gpu, a('losses'), a('logits'), a('targets'))); // (B,T)
+    d.push(crossentropyMean(gpu, a('meanLoss'), a('losses'))); // (1)
+    return Promise.all(d);
+  }
+
+  /** The final residual-stream tensor (input of ln_f, or of the LM head for post-LN). */
+  private lastResidual(): Tensor {
+    const c = this.weights.config;
+    if (c.nLayer === 0) return this.act('encoded');
+    return this.act(`h${c.nLayer - 1}.${c.norm === 'pre' ? 'residual3' : 'ln2'}`);
+  }
+
+  private async buildBackward(): Promise<Dispatch[]> {
+    const c = this.weights.config;
+    const gpu = this.gpu;
+    const a = (n: string) => this.act(n);
+    const pre = c.norm === 'pre';
+    const attn = { nHead: c.nHead, causal: c.causal };
+    const actBack = c.activation === 'gelu' ? geluBackward : reluBackward;
+    const k = this.opts.gradAccumSteps ?? 1;
+    const { B, T } = this.opts;
+    const d: Promise<Dispatch | Dispatch[]>[] = [];
+    d.push(crossentropyBackward(gpu, a('dlogits'), a('logits'), a('targets'), 1 / (B * T * k)));
+    const final = pre ? a('lnf') : this.lastResidual();
+    // With post-LN the LM head's input is the residual stream itself: its gradient starts dres.
+    const dfinal = pre ? a('dfinal') : a('dres');
+    d.push(matmulBackward(gpu, dfinal, this.g('transformer.wte.weight'), null, a('dlogits'), final, this.p('transformer.wte.weight')));
+    if (pre) {
+      d.push(layernormBackward(gpu, a('dres'), this.g('transformer.ln_f.weight'), this.g('transformer.ln_f.bias'), a('dfinal'),
+        this.lastResidual(), this.p('transformer.ln_f.weight'), a('lnfMean'), a('lnfRstd')));
+    }
+    const acc = { accumulateDinp: true };
+    for (let l = c.nLayer - 1; l >= 0; l--) {
+      const h = (n: string) => this.p(`transformer.h.${l}.${n}`);
+      const gh = (n: string) => this.g(`transformer.h.${l}.${n}`);
+      const la = (n: string) => a(`h${l}.${n}`);
+      const input = l === 0 ? a('encoded') : a(`h${l - 1}.${pre ? 'residual3' : 'ln2'}`);
+      if (pre) {
+        // dres = d residual3 = d residual2 (through the skip) + the MLP branch below
+        d.push(matmulBackward(gpu, a('dfchAct'), gh('mlp.c_proj.weight'), gh('mlp.c_proj.bias'), a('dres'), la('fchAct'), h('mlp.c_proj.weight')));
+        d.push(actBack(gpu, a('dfch'), la('fch'), a('dfchAct')));
+        d.push(matmulBackward(gpu, a('dln'), gh('mlp.c_fc.weight'), gh('mlp.c_fc.bias'), a('dfch'), la('ln2'), h('mlp.c_fc.weight')));
+        d.push(layernormBackward(gpu, a('dres'), gh('ln_2.weight'), gh('ln_2.bias'), a('dln'), la('residual2'), h('ln_2.weight'), la('ln2Mean'), la('ln2Rstd'), acc));
+        d.push(matmulBackward(gpu, a('datty'), gh('attn.c_proj.weight'), gh('attn.c_proj.bias'), a('dres'), la('atty'), h('attn.c_proj.weight')));
+        d.push(attentionBackward(gpu, a('dqkv'), a('datty'), la('qkv'), la('atty'), la('lse'), a('attD'), attn));
+        d.push(matmulBackward(gpu, a('dln'), gh('attn.c_attn.weight'), gh('attn.c_attn.bias'), a('dqkv'), la('ln1'), h('attn.c_attn.weight')));
+        d.push(layernormBackward(gpu, a('dres'), gh('ln_1.weight'), gh('ln_1.bias'), a('dln'), input, h('ln_1.weight'), la('ln1Mean'), la('ln1Rstd'), acc));
+      } else {
+        // dres = d ln2 (the block's output); ln2 = LN(ln1 + mlp(ln1)), ln1 = LN(input + attn(input))
+        d.push(layernormBackward(gpu, a('dln'), gh('ln_2.weight'), gh('ln_2.bias'), a('dres'), la('residual3'), h('ln_2.weight'), la('ln2Mean'), la('ln2Rstd')));
+        d.push(matmulBackward(gpu, a('dfchAct'), gh('mlp.c_proj.weight'), gh('mlp.c_proj.bias'), a('dln'), la('fchAct'), h('mlp.c_proj.weight')));
+        d.push(actBack(gpu, a('dfch'), la('fch'), a('dfchAct')));
+        d.push(matmulBackward(gpu, a('dln'), gh('mlp.c_fc.weight'), gh('mlp.c_fc.bias'), a('dfch'), la('ln1'), h('mlp.c_fc.weight'), acc));
+        d.push(layernormBackward(gpu, a('dres'), gh('ln_1.weight'), gh('ln_1.bias'), a('dln'), la('residual2'), h('ln_1.weight'), la('ln1Mean'), la('ln1Rstd')));
+        d.push(matmulBackward(gpu, a('datty'), gh('attn.c_proj.weight'), gh('attn.c_proj.bias'), a('dres'), la('atty'), h('attn.c_proj.weight')));
+        d.push(attentionBackward(gpu, a('dqkv'), a('datty'), la('qkv'), la('atty'), la('lse'), a('attD'), attn));
+        d.push(matmulBackward(gpu, a('dres'), gh('attn.c_attn.weight'), gh('attn.c_attn.bias'), a('dqkv'), input, h('attn.c_attn.weight'), acc));
+      }
+    }
+    d.push(encoderBackward(gpu, this.g('transformer.wte.weight'), c.positions === 'learned' ? this.g('transformer.wpe.weight') : null,
+      a('dres'), a('bucketOffsets'), a('bucketPositions'), { positions: c.positions }));
+    return (await Promise.all(d)).flat();
+  }
+
+  destroy(): void {
+    this.acts.destroy();
+  }
+}

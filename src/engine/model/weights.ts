@@ -1,0 +1,80 @@
+// The model's flat memory on the GPU, after llm.c: ONE buffer each for parameters,
+// gradients and Adam's m and v, all with the layout of paramLayout (offsets aligned to 256
+// bytes, decayed tensors first). Zero-grad is one clear; AdamW is one dispatch.
+import type { Gpu } from '../gpu/device';
+import type { Tensor } from '../gpu/tensor';
+import type { GPTConfig } from './config';
+import { paramLayout, type ParamLayout } from './params';
+
+export type WeightKind = 'params' | 'grads' | 'm' | 'v';
+
+export class ModelWeights {
+  readonly layout: ParamLayout;
+  readonly buffers: Record<WeightKind, GPUBuffer>;
+  private views: Record<WeightKind, Map<string, Tensor>>;
+  /** Each buffer as a single tensor, for the whole-buffer kernels (norm, AdamW). */
+  readonly flat: Record<WeightKind, Tensor>;
+
+  constructor(
+    readonly gpu: Gpu,
+    readonly config: GPTConfig,
+  ) {
+    this.layout = paramLayout(config, 256);
+    const bytes = this.layout.totalElems * 4;
+    if (bytes > gpu.limits.maxStorageBufferBindingSize) {
+      throw new RangeError(
+        `the parameters need ${bytes} bytes in one buffer; this device binds at most ${gpu.limits.maxStorageBufferBindingSize}`,
+      );
+    }
+    const make = (kind: WeightKind) =>
+      gpu.device.createBuffer({
+        label: kind,
+        size: bytes,
+        usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+      });
+    this.buffers = { params: make('params'), grads: make('grads'), m: make('m'), v: make('v') };
+    this.views = { params: new Map(), grads: new Map(), m: new Map(), v: new Map() };
+    this.flat = {} as Record<WeightKind, Tensor>;
+    for (const kind of ['params', 'grads', 'm', 'v'] as const) {
+      for (const e of this.layout.entries) {
+        this.views[kind].set(e.name, { label: `${kind}:${e.name}`, shape: e.shape, dtype: 'f32', offset: e.offset * 4, buffer: this.buffers[kind] });
+      }
+      this.flat[kind] = { label: kind, shape: [this.layout.totalElems], dtype: 'f32', offset: 0, buffer: this.buffers[kind] };
+    }
+  }
+
+  /** The view of one tensor by its state_dict name. */
+  get(kind: WeightKind, name: string): Tensor {
+    const t = this.views[kind].get(name);
+    if (!t) throw new Error(`no parameter ${name}`);
+    return t;
+  }
+
+  has(name: string): boolean {
+    return this.layout.byName.has(name);
+  }
+
+  /** Writes a whole flat buffer (e.g. the initial parameters; zeros for m and v). */
+  write(kind: WeightKind, data: Float32Array): void {
+    if (data.length !== this.layout.totalElems) throw new Error(`${kind}: ${data.length} values for ${this.layout.totalElems}`);
+    this.gpu.device.queue.writeBuffer(this.buffers[kind], 0, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  /** Reads a whole flat buffer back (not for the training loop: it waits for the GPU). */
+  async read(kind: WeightKind): Promise<Float32Array> {
+    const bytes = this.layout.totalElems * 4;
+    const staging = this.gpu.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const enc = this.gpu.device.createCommandEncoder();
+    enc.copyBufferToBuffer(this.buffers[kind], 0, staging, 0, bytes);
+    this.gpu.device.queue.submit([enc.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const out = new Float32Array(staging.getMappedRange().slice(0));
+    staging.unmap();
+    staging.destroy();
+    return out;
+  }
+
+  destroy(): void {
+    for (const b of Object.values(this.buffers)) b.destroy();
+  }
+}

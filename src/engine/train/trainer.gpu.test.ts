@@ -1,0 +1,57 @@
+// Training on the GPU against the float64 trainer: the same ten steps (batches, schedule,
+// clipping, AdamW) give the same losses, as llm.c's test_gpt2 checks against PyTorch.
+import { describe, expect, it } from 'vitest';
+import { getTestGpu } from '../testing/gpu';
+import { randint } from '../testing/random';
+import { Rng, freshSeed } from '../util/rng';
+import { RefTrainer } from '../ref/trainer';
+import { DEFAULT_CONFIG, type GPTConfig } from '../model/config';
+import { DEFAULT_TRAIN, type TrainSettings } from './settings';
+import { Trainer, type StepReport } from './trainer';
+
+const tiny: GPTConfig = { ...DEFAULT_CONFIG, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 11 };
+// Ten steps of float32 against float64 compound small differences; the loss moves by ~0.1
+// over the run, so 2e-3 relative still catches a wrong update.
+const LOSS_RTOL = 2e-3;
+
+async function compareRuns(cfg: GPTConfig, settings: TrainSettings, steps: number) {
+  const gpu = await getTestGpu();
+  const seed = settings.seed;
+  // A corpus with structure, so the loss falls: a repeating pattern plus noise.
+  const rng = new Rng(seed);
+  const noise = randint(rng, 600, cfg.vocabSize);
+  const tokens = Uint32Array.from({ length: 600 }, (_, i) => (i % 5 === 4 ? noise[i] : i % cfg.vocabSize));
+  const reports: StepReport[] = [];
+  const trainer = await Trainer.create(gpu, cfg, settings, tokens, { events: { onStep: (r) => reports.push(r) } });
+  const ref = new RefTrainer(cfg, settings, tokens);
+  const refLosses: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    await trainer.trainStep();
+    refLosses.push(ref.trainStep().loss);
+  }
+  await trainer.flush();
+  trainer.destroy();
+  return { losses: reports.map((r) => r.loss), refLosses, reports };
+}
+
+describe('GPU trainer matches the float64 trainer', () => {
+  it('ten AdamW steps with warm-up, clipping and weight decay give the same losses', async () => {
+    const seed = freshSeed();
+    const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 3, blockSize: 8, lr: 1e-2, minLr: 1e-3, warmupSteps: 3, maxSteps: 10, gradClip: 0.5, seed };
+    const { losses, refLosses, reports } = await compareRuns(tiny, settings, 10);
+    expect(reports.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for (let i = 0; i < 10; i++) {
+      expect(Math.abs(losses[i] - refLosses[i]) / refLosses[i], `step ${i + 1}: gpu ${losses[i]} ref ${refLosses[i]} seed ${seed}`).toBeLessThan(LOSS_RTOL);
+    }
+    expect(refLosses[9]).toBeLessThan(refLosses[0]); // it learns
+  });
+
+  it('gradient accumulation: two micro-batches per step match the reference', async () => {
+    const seed = freshSeed();
+    const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, lr: 1e-2, minLr: 1e-2, warmupSteps: 0, maxSteps: 5, gradAccumSteps: 2, seed };
+    const { losses, refLosses } = await compareRuns({ ...tiny, norm: 'post', activation: 'relu' }, settings, 5);
+    for (let i = 0; i < 5; i++) {
+      expect(Math.abs(losses[i] - refLosses[i]) / refLosses[i], `step ${i + 1}: gpu ${losses[i]} ref ${refLosses[i]} seed ${seed}`).toBeLessThan(LOSS_RTOL);
+    }
+  });
+});

@@ -1,0 +1,222 @@
+// The training loop on the GPU. A step is recorded into ONE command encoder and submitted
+// once: zero-grad, forward and backward per micro-batch, global norm, AdamW, and a copy of
+// the losses into the readback ring. Nothing inside a step waits for the GPU; losses arrive
+// a step or two later through the ring and are reported then.
+import type { Gpu } from '../gpu/device';
+import { recordPass, type Dispatch } from '../gpu/dispatch';
+import { ReadbackRing } from '../gpu/readback';
+import type { Tensor } from '../gpu/tensor';
+import { adamwUpdate, type AdamWDispatch } from '../kernels/adamw';
+import { gradNorm, gradNormPartialsLength } from '../kernels/gradnorm';
+import type { GPTConfig } from '../model/config';
+import { GptPlan } from '../model/gpt';
+import { initParams } from '../model/params';
+import { ModelWeights } from '../model/weights';
+import { Rng } from '../util/rng';
+import { sampleBatch, splitTokens, type Split } from './data';
+import { learningRate } from './schedule';
+import type { TrainSettings } from './settings';
+import { BatchStaging } from './staging';
+
+export interface StepReport {
+  step: number; // 1-based count of optimizer updates
+  loss: number; // mean train loss over the step's micro-batches
+  lr: number;
+  tokensPerSec: number;
+  stepMs: number;
+}
+
+export interface EvalReport {
+  step: number;
+  train: number;
+  val: number;
+}
+
+export interface TrainerEvents {
+  onStep?: (r: StepReport) => void;
+  /** The loss of `step` was NaN or infinite. */
+  onDiverged?: (step: number, loss: number) => void;
+}
+
+/** At most this many steps are queued on the GPU ahead of the last loss read back. */
+const MAX_IN_FLIGHT = 2;
+
+export class Trainer {
+  step = 0;
+  diverged: { step: number; loss: number } | null = null;
+  private readonly split: Split;
+  private readonly batchRng: Rng;
+  private readonly ring: ReadbackRing;
+  private readonly misc: { buffer: GPUBuffer; lossSlots: Tensor; norm: Tensor; partials: Tensor };
+  private norm: Dispatch[] = [];
+  private builtClip = NaN;
+  private adamw!: AdamWDispatch;
+  private inFlight: Promise<void>[] = [];
+  private lastReportTime = 0;
+  private staging: BatchStaging | null;
+
+  private constructor(
+    readonly gpu: Gpu,
+    readonly config: GPTConfig,
+    public settings: TrainSettings,
+    readonly weights: ModelWeights,
+    readonly plan: GptPlan,
+    tokens: Uint32Array,
+    private events: TrainerEvents,
+  ) {
+    this.split = splitTokens(tokens, settings.blockSize);
+    this.batchRng = new Rng(settings.seed + 1);
+    const k = settings.gradAccumSteps;
+    this.ring = new ReadbackRing(gpu.device, 4 * k, MAX_IN_FLIGHT + 2);
+    const partialsLen = gradNormPartialsLength(gpu, weights.layout.totalElems);
+    const buffer = (label: string, n: number) => gpu.device.createBuffer({ label, size: Math.max(16, n * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const lossBuf = buffer('loss slots', k);
+    const normBuf = buffer('grad norm', 2);
+    const partialsBuf = buffer('grad norm partials', partialsLen);
+    this.misc = {
+      buffer: lossBuf,
+      lossSlots: { label: 'lossSlots', shape: [k], dtype: 'f32', offset: 0, buffer: lossBuf },
+      norm: { label: 'norm', shape: [2], dtype: 'f32', offset: 0, buffer: normBuf },
+      partials: { label: 'partials', shape: [partialsLen], dtype: 'f32', offset: 0, buffer: partialsBuf },
+    };
+    this.staging = k > 1 ? new BatchStaging(gpu, plan, k) : null;
+  }
+
+  static async create(
+    gpu: Gpu,
+    config: GPTConfig,
+    settings: TrainSettings,
+    tokens: Uint32Array,
+    opts: { params?: Float32Array; events?: TrainerEvents } = {},
+  ): Promise<Trainer> {
+    const weights = new ModelWeights(gpu, config);
+    try {
+      weights.write('params', opts.params ?? initParams(config, weights.layout, settings.seed));
+      const zeros = new Float32Array(weights.layout.totalElems);
+      weights.write('m', zeros);
+      weights.write('v', zeros);
+      const plan = await GptPlan.build(gpu, weights, {
+        B: settings.batchSize,
+        T: settings.blockSize,
+        training: true,
+        gradAccumSteps: settings.gradAccumSteps,
+      });
+      const t = new Trainer(gpu, config, settings, weights, plan, tokens, opts.events ?? {});
+      t.adamw = await adamwUpdate(gpu, weights.flat.params, weights.flat.grads, weights.flat.m, weights.flat.v, t.misc.norm, {
+        decayEnd: weights.layout.decayEnd,
+      });
+      await t.ensureNormDispatches();
+      return t;
+    } catch (e) {
+      weights.destroy();
+      throw e;
+    }
+  }
+
+  setEvents(events: TrainerEvents): void {
+    this.events = events;
+  }
+
+  /** Settings that may change during a run (lr, schedule, decay, clipping); applied next step. */
+  update(changes: Partial<Pick<TrainSettings, 'lr' | 'minLr' | 'warmupSteps' | 'maxSteps' | 'weightDecay' | 'gradClip' | 'evalEvery' | 'evalIters'>>): void {
+    this.settings = { ...this.settings, ...changes };
+  }
+
+  private async ensureNormDispatches(): Promise<void> {
+    if (this.builtClip === this.settings.gradClip) return;
+    this.norm = await gradNorm(this.gpu, this.misc.norm, this.weights.flat.grads, this.misc.partials, { maxNorm: this.settings.gradClip });
+    this.builtClip = this.settings.gradClip;
+  }
+
+  currentLr(step = this.step): number {
+    const s = this.settings;
+    return learningRate({ lr: s.lr, minLr: s.minLr, warmupSteps: s.warmupSteps, decaySteps: s.maxSteps }, step);
+  }
+
+  /**
+   * Records and submits one optimizer step. Returns once it is queued; waits only when more
+   * than MAX_IN_FLIGHT steps are already queued, so the GPU always has the next step.
+   */
+  async trainStep(): Promise<void> {
+    if (this.diverged) throw new Error(`training diverged at step ${this.diverged.step}; restore or reset first`);
+    await this.ensureNormDispatches();
+    while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
+    const s = this.settings;
+    const k = s.gradAccumSteps;
+    const lr = this.currentLr(this.step);
+    const step = ++this.step;
+    this.adamw.setHyper({ lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay, step });
+    const batches = Array.from({ length: k }, () => sampleBatch(this.batchRng, this.split.train, s.batchSize, s.blockSize));
+    const enc = this.gpu.device.createCommandEncoder({ label: `step ${step}` });
+    enc.clearBuffer(this.weights.buffers.grads);
+    const meanLoss = this.plan.act('meanLoss');
+    for (let i = 0; i < k; i++) {
+      if (this.staging) this.staging.write(i, batches[i]);
+      else this.plan.writeBatch(batches[i].inputs, batches[i].targets);
+      this.staging?.encodeLoad(enc, i);
+      recordPass(enc, [...this.plan.forward, ...this.plan.backward], `step ${step} micro ${i}`);
+      enc.copyBufferToBuffer(meanLoss.buffer, meanLoss.offset, this.misc.buffer, 4 * i, 4);
+    }
+    recordPass(enc, [...this.norm, this.adamw.dispatch], `step ${step} update`);
+    const ticket = this.ring.copy(enc, this.misc.buffer, 0, 4 * k);
+    this.gpu.device.queue.submit([enc.finish()]);
+    const tokens = s.batchSize * s.blockSize * k;
+    this.inFlight.push(
+      ticket.read().then((buf) => {
+        const losses = new Float32Array(buf);
+        const loss = losses.reduce((a, b) => a + b, 0) / k;
+        const now = performance.now();
+        const stepMs = this.lastReportTime ? now - this.lastReportTime : NaN;
+        this.lastReportTime = now;
+        if (!Number.isFinite(loss) && !this.diverged) {
+          this.diverged = { step, loss };
+          this.events.onDiverged?.(step, loss);
+        }
+        this.events.onStep?.({ step, loss, lr, stepMs, tokensPerSec: stepMs > 0 ? (tokens * 1000) / stepMs : NaN });
+      }),
+    );
+  }
+
+  /** Waits until every submitted step has reported. */
+  async flush(): Promise<void> {
+    await Promise.all(this.inFlight);
+    this.inFlight = [];
+    this.lastReportTime = 0; // a pause is not step time
+  }
+
+  /**
+   * Mean loss over `evalIters` batches of each split, drawn from an RNG seeded by the seed
+   * and the step, so an evaluation does not disturb the training batches.
+   */
+  async evaluate(): Promise<EvalReport> {
+    await this.flush();
+    const s = this.settings;
+    const rng = new Rng(s.seed * 7919 + this.step);
+    const result = { step: this.step, train: 0, val: 0 };
+    for (const which of ['train', 'val'] as const) {
+      const lossBuf = this.gpu.device.createBuffer({ size: 4 * s.evalIters, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+      const meanLoss = this.plan.act('meanLoss');
+      for (let i = 0; i < s.evalIters; i++) {
+        const b = sampleBatch(rng, this.split[which], s.batchSize, s.blockSize);
+        this.plan.writeBatch(b.inputs, b.targets); // ordered before the submit that reads it
+        const enc = this.gpu.device.createCommandEncoder({ label: `eval ${which} ${i}` });
+        recordPass(enc, this.plan.forward);
+        enc.copyBufferToBuffer(meanLoss.buffer, meanLoss.offset, lossBuf, 4 * i, 4);
+        this.gpu.device.queue.submit([enc.finish()]);
+      }
+      await lossBuf.mapAsync(GPUMapMode.READ);
+      const losses = new Float32Array(lossBuf.getMappedRange().slice(0));
+      lossBuf.destroy();
+      result[which] = losses.reduce((a, b) => a + b, 0) / s.evalIters;
+    }
+    return result;
+  }
+
+  destroy(): void {
+    this.plan.destroy();
+    this.weights.destroy();
+    this.ring.destroy();
+    this.staging?.destroy();
+    for (const b of [this.misc.buffer, this.misc.norm.buffer, this.misc.partials.buffer]) b.destroy();
+  }
+}
