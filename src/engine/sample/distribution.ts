@@ -1,0 +1,79 @@
+// From logits to the next-token distribution the user sees: temperature, then top-k, then
+// top-p (nucleus), renormalised; greedy takes the arg-max. Done on the CPU in float64 from
+// logits kept aside, so the probability bars re-shape at once when a slider moves.
+import type { Rng } from '../util/rng';
+
+export interface SamplingSettings {
+  /** Divides the logits; → 0 approaches greedy, 1 is the model's own distribution. */
+  temperature: number;
+  /** Keep only the k most likely tokens (0: all). */
+  topK: number;
+  /** Keep the smallest set of most likely tokens whose probability reaches p (1: all). */
+  topP: number;
+  /** Always take the most likely token. */
+  greedy: boolean;
+}
+
+export const DEFAULT_SAMPLING: SamplingSettings = { temperature: 0.8, topK: 0, topP: 1, greedy: false };
+
+/**
+ * The distribution sampling draws from: probabilities summing to 1, zero for tokens that
+ * top-k or top-p removed. Ties at the cut are broken by token id, deterministically.
+ */
+export function nextTokenDistribution(logits: ArrayLike<number>, s: SamplingSettings): Float64Array {
+  const V = logits.length;
+  const probs = new Float64Array(V);
+  if (s.greedy || s.temperature <= 0) {
+    probs[argmax(logits)] = 1;
+    return probs;
+  }
+  let max = -Infinity;
+  for (let i = 0; i < V; i++) max = Math.max(max, logits[i] / s.temperature);
+  let sum = 0;
+  for (let i = 0; i < V; i++) {
+    probs[i] = Math.exp(logits[i] / s.temperature - max);
+    sum += probs[i];
+  }
+  for (let i = 0; i < V; i++) probs[i] /= sum;
+  const k = s.topK > 0 ? Math.min(s.topK, V) : V;
+  if (k < V || s.topP < 1) {
+    const order = Array.from({ length: V }, (_, i) => i).sort((a, b) => probs[b] - probs[a] || a - b);
+    let kept = 0;
+    let mass = 0;
+    const keep = new Uint8Array(V);
+    for (const i of order) {
+      if (kept >= k) break;
+      if (kept > 0 && mass >= s.topP) break;
+      keep[i] = 1;
+      kept++;
+      mass += probs[i];
+    }
+    let total = 0;
+    for (let i = 0; i < V; i++) {
+      if (!keep[i]) probs[i] = 0;
+      total += probs[i];
+    }
+    for (let i = 0; i < V; i++) probs[i] /= total;
+  }
+  return probs;
+}
+
+export function argmax(x: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
+  return best;
+}
+
+/** Draws a token from a distribution with the seeded RNG (inverse CDF). */
+export function drawToken(probs: ArrayLike<number>, rng: Rng): number {
+  const u = rng.random();
+  let acc = 0;
+  let last = 0;
+  for (let i = 0; i < probs.length; i++) {
+    if (probs[i] <= 0) continue;
+    acc += probs[i];
+    last = i;
+    if (u < acc) return i;
+  }
+  return last; // rounding left u just above the total
+}
