@@ -80,7 +80,9 @@ fn crossentropy_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invoca
   if (lid.x == 0u) {
     let tgt = targets[row];
     if (tgt < p.V) {
-      out[row] = ms.x + log(ms.y) - logits[base + tgt];
+      // (max − target) first: exact when they are close, so a confident row's small loss
+      // does not inherit the rounding of a large max.
+      out[row] = (ms.x - logits[base + tgt]) + log(ms.y);
     } else {
       out[row] = nan_f32(tgt);
     }

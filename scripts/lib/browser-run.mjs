@@ -11,7 +11,8 @@ import { chromiumArgs, chromiumExecutable } from '../../browser.config.mjs';
  * @returns {Promise<unknown>} the value the page passed to window.__report(result)
  */
 export async function runPage(pagePath, opts = {}) {
-  const server = await createServer({ logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
+  // No HMR and no file watching: an edit elsewhere in the tree must not reload a long run.
+  const server = await createServer({ logLevel: 'error', server: { port: 0, host: '127.0.0.1', hmr: false, watch: null } });
   await server.listen();
   const address = server.httpServer?.address();
   const port = typeof address === 'object' && address ? address.port : 5173;

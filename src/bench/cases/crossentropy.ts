@@ -1,0 +1,56 @@
+// Cross-entropy forward/backward (and the mean loss) at two sizes of a small GPT, reported as
+// GB/s of the bytes the operation must move at least (logits read once, outputs written once).
+import type { Gpu } from '../../engine/gpu/device';
+import { crossentropyBackward, crossentropyForward, crossentropyMean } from '../../engine/kernels/crossentropy';
+import { randint, randn } from '../../engine/testing/random';
+import { upload } from '../../engine/testing/gpu';
+import { Rng } from '../../engine/util/rng';
+import type { BenchCase } from '../types';
+
+const SIZES = [
+  { BT: 1024, V: 65 }, // char-level
+  { BT: 2048, V: 2048 }, // small BPE vocabulary
+];
+
+export const cases: BenchCase[] = SIZES.flatMap(({ BT, V }): BenchCase[] => {
+  const size = `BT${BT}xV${V}`;
+  const inputs = (gpu: Gpu, seed: number) => {
+    const rng = new Rng(seed);
+    return [
+      upload(gpu, 'logits', [BT, V], randn(rng, BT * V, 2)),
+      upload(gpu, 'targets', [BT], randint(rng, BT, V), 'u32'),
+    ];
+  };
+  return [
+    {
+      kernel: 'crossentropy_forward',
+      size,
+      async setup(gpu) {
+        const tensors = [...inputs(gpu, 1), upload(gpu, 'losses', [BT], new Float32Array(BT))];
+        const [logits, targets, losses] = tensors;
+        const d = await crossentropyForward(gpu, losses, logits, targets);
+        return { dispatches: [d], bytes: 4 * (BT * V + 2 * BT), dispose: () => tensors.forEach((t) => t.buffer.destroy()) };
+      },
+    },
+    {
+      kernel: 'crossentropy_backward',
+      size,
+      async setup(gpu) {
+        const tensors = [...inputs(gpu, 2), upload(gpu, 'dlogits', [BT, V], new Float32Array(BT * V))];
+        const [logits, targets, dlogits] = tensors;
+        const d = await crossentropyBackward(gpu, dlogits, logits, targets, 1 / BT);
+        // logits and targets read, dlogits written (the kernel itself reads the logits twice)
+        return { dispatches: [d], bytes: 4 * (2 * BT * V + BT), dispose: () => tensors.forEach((t) => t.buffer.destroy()) };
+      },
+    },
+    {
+      kernel: 'crossentropy_mean',
+      size: `BT${BT}`,
+      async setup(gpu) {
+        const tensors = [upload(gpu, 'losses', [BT], randn(new Rng(3), BT)), upload(gpu, 'mean', [1], [0])];
+        const d = await crossentropyMean(gpu, tensors[1], tensors[0]);
+        return { dispatches: [d], bytes: 4 * (BT + 1), dispose: () => tensors.forEach((t) => t.buffer.destroy()) };
+      },
+    },
+  ];
+});

@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { Rng, freshSeed } from '../util/rng';
+import { f32, randint, randu } from '../testing/random';
+import { expectClose } from '../testing/compare';
+import { checkGuards, download, getTestGpu, poisoned, run, upload } from '../testing/gpu';
+import * as ref from '../ref/crossentropy';
+import { crossentropyBackward, crossentropyForward, crossentropyMean } from './crossentropy';
+
+// loss = (max − x[target]) + log Σ exp(x − max): the subtraction is exact or nearly so, the
+// log and the f32 sum of ≤ V terms in [0, 1] add a few ulp of log V; 1e-5 relative to the loss
+// plus 1e-6 absolute for confident rows whose loss is ~0 (measured ≤ 3% of this, V ≤ 50257).
+const TOL_FORWARD = { atol: 1e-6, rtol: 1e-5 };
+// Each element is (exp(x − max) / Σ − [target])·scale with scale = 1/(B·T): the f32 exp and
+// division carry a few ulp relative to the probability; atol is ~1e-6 of the largest |dlogit|
+// (measured ≤ 6% of this).
+const TOL_BACKWARD = { atol: 1e-9, rtol: 1e-5 };
+// An f32 sum of up to 5003 positive losses: with 4 invocations each partial sum has ≤ 1251
+// terms, so the worst-case relative error is ~1251·2^-24 ≈ 7e-5; random rounding makes it
+// ~√1251·2^-24 ≈ 2e-6 in practice (measured < 1e-6).
+const TOL_MEAN = { atol: 1e-7, rtol: 2e-5 };
+
+// Awkward (V not a multiple of the workgroup), then rows spread over more workgroups and a
+// vocabulary several workgroup strides wide. The default workgroup size on SwiftShader is 4;
+// the last cases force 32 and 256, what a GPU gets (256 also has more invocations than V).
+const CASES = [
+  { B: 3, T: 7, V: 67 },
+  { B: 4, T: 33, V: 300 },
+  { B: 4, T: 33, V: 1031 },
+  { B: 3, T: 7, V: 67, workgroupSize: 256 },
+  { B: 4, T: 33, V: 300, workgroupSize: 32 },
+  { B: 2, T: 9, V: 1031, workgroupSize: 256 },
+];
+
+/**
+ * Logits of three kinds of row: moderate N(0,2)-like (a spread softmax), and ±80 around an
+ * offset of +120 or −120, where exp of the raw values overflows or underflows f32, so only a
+ * max-subtracted kernel survives. Targets are uniform, so many sit far below the row's max.
+ */
+function makeLogits(rng: Rng, rows: number, V: number): Float64Array {
+  const x = new Float64Array(rows * V);
+  for (let r = 0; r < rows; r++) {
+    const kind = r % 3;
+    for (let v = 0; v < V; v++) {
+      x[r * V + v] = kind === 0 ? 2 * rng.normal() : rng.uniform(-80, 80) + (kind === 1 ? 120 : -120);
+    }
+  }
+  return f32(x);
+}
+
+describe('cross-entropy kernels', () => {
+  it('forward: losses = logsumexp − target logit', async () => {
+    const gpu = await getTestGpu();
+    for (const { B, T, V, workgroupSize } of CASES) {
+      const seed = freshSeed();
+      const rng = new Rng(seed);
+      const logits = makeLogits(rng, B * T, V);
+      const targets = randint(rng, B * T, V);
+      const losses = poisoned(gpu, 'losses', [B, T]);
+      await run(gpu, [await crossentropyForward(gpu, losses, upload(gpu, 'logits', [B, T, V], logits),
+        upload(gpu, 'targets', [B, T], targets, 'u32'), { workgroupSize })]);
+      const expected = new Float64Array(B * T);
+      ref.crossentropyForward(expected, logits, targets, B * T, V);
+      expectClose(`crossentropy_forward B${B} T${T} V${V} WG${workgroupSize ?? 'default'}`, await download(gpu, losses), expected, TOL_FORWARD, seed);
+      await checkGuards(gpu, losses);
+    }
+  });
+
+  it('backward: dlogits = (softmax − onehot)·scale, overwritten', async () => {
+    const gpu = await getTestGpu();
+    for (const { B, T, V, workgroupSize } of CASES) {
+      const seed = freshSeed();
+      const rng = new Rng(seed);
+      const logits = makeLogits(rng, B * T, V);
+      const targets = randint(rng, B * T, V);
+      const scale = 1 / (B * T);
+      // Poisoned: an overwrite must write every element.
+      const dlogits = poisoned(gpu, 'dlogits', [B, T, V]);
+      await run(gpu, [await crossentropyBackward(gpu, dlogits, upload(gpu, 'logits', [B, T, V], logits),
+        upload(gpu, 'targets', [B, T], targets, 'u32'), scale, { workgroupSize })]);
+      const expected = new Float64Array(B * T * V);
+      ref.crossentropyBackward(expected, logits, targets, Math.fround(scale), B * T, V);
+      expectClose(`crossentropy_backward B${B} T${T} V${V} WG${workgroupSize ?? 'default'}`, await download(gpu, dlogits), expected, TOL_BACKWARD, seed);
+      await checkGuards(gpu, dlogits);
+    }
+  });
+
+  it('mean of losses of any length', async () => {
+    const gpu = await getTestGpu();
+    for (const [n, workgroupSize] of [[1], [21], [132], [5003], [5003, 32], [5003, 256]]) {
+      const seed = freshSeed();
+      const losses = f32(randu(new Rng(seed), n, 0, 10));
+      const out = poisoned(gpu, 'mean', [1]);
+      await run(gpu, [await crossentropyMean(gpu, out, upload(gpu, 'losses', [n], losses), { workgroupSize })]);
+      const expected = new Float64Array(1);
+      ref.crossentropyMean(expected, losses, n);
+      expectClose(`crossentropy_mean n=${n} WG${workgroupSize ?? 'default'}`, await download(gpu, out), expected, TOL_MEAN, seed);
+      await checkGuards(gpu, out);
+    }
+  });
+
+  it('a target outside the vocabulary gives a NaN loss, the other rows are unaffected', async () => {
+    const gpu = await getTestGpu();
+    const V = 5;
+    const logits = [0, 1, 2, 3, 4, 0, 0, 0, 0, 0];
+    const losses = poisoned(gpu, 'losses', [2]);
+    await run(gpu, [await crossentropyForward(gpu, losses, upload(gpu, 'logits', [2, V], logits),
+      upload(gpu, 'targets', [2], [V, 2], 'u32'))]);
+    const got = await download(gpu, losses);
+    expect(got[0]).toBeNaN();
+    expect(got[1]).toBeCloseTo(Math.log(5), 6);
+  });
+});

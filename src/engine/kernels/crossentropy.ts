@@ -1,0 +1,110 @@
+// crossentropy.wgsl: fused softmax cross-entropy (forward, backward) and the mean loss.
+import code from '../../../shaders/crossentropy.wgsl?raw';
+import type { Gpu } from '../gpu/device';
+import { createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
+import { ShapeError } from '../gpu/errors';
+import { expectDtype, expectShape, numel, type Tensor } from '../gpu/tensor';
+
+const shader = { file: 'crossentropy.wgsl', code };
+
+export interface CrossentropyOptions {
+  /** Invocations per row (a power of two); chosen from the device and V when absent. */
+  workgroupSize?: number;
+}
+
+/**
+ * Invocations per row. On a GPU, about 8 logits per invocation and at most 256: a 65-wide
+ * character vocabulary keeps 32 busy, a 50257-wide one splits over 256. SwiftShader runs a
+ * workgroup as coroutines of 4 SIMD lanes that switch at every barrier, so the tree costs
+ * far more than it saves there: 4 invocations (one coroutine) measured fastest, 5–10× faster
+ * than 32 and far more than that against 128.
+ */
+export function crossentropyWorkgroupSize(gpu: Gpu, V: number): number {
+  if (gpu.adapter.isFallback) return 4;
+  let wg = 32;
+  while (wg < 256 && wg * 8 < V) wg *= 2;
+  return wg;
+}
+
+function workgroupSize(what: string, gpu: Gpu, V: number, opts: CrossentropyOptions): number {
+  const wg = opts.workgroupSize ?? crossentropyWorkgroupSize(gpu, V);
+  const max = Math.min(gpu.limits.maxComputeInvocationsPerWorkgroup, gpu.limits.maxComputeWorkgroupSizeX);
+  if (!Number.isInteger(Math.log2(wg)) || wg > max) {
+    throw new RangeError(`${what}: workgroupSize must be a power of two ≤ ${max}, got ${wg}`);
+  }
+  return wg;
+}
+
+function params(gpu: Gpu, rows: number, V: number, scale = 0): GPUBuffer {
+  return createUniform(gpu, 'crossentropy.params', [['u32', rows], ['u32', V], ['f32', scale]]);
+}
+
+/** Checks logits (..., V) f32 against targets (...) u32 and returns [rows, V]. */
+function checkRows(what: string, logits: Tensor, targets: Tensor): [number, number] {
+  expectDtype(what, logits, 'f32');
+  expectDtype(what, targets, 'u32');
+  expectShape(what, logits, [...targets.shape, -1]);
+  const V = logits.shape[logits.shape.length - 1];
+  if (V < 1) throw new ShapeError(`${what}: ${logits.label} has an empty vocabulary`);
+  return [numel(targets.shape), V];
+}
+
+/**
+ * losses[p] = logsumexp(logits[p,:]) − logits[p, targets[p]] (max-subtracted), one workgroup
+ * per row. A target ≥ V gives a NaN loss.
+ */
+export function crossentropyForward(
+  gpu: Gpu,
+  losses: Tensor, // (B, T)
+  logits: Tensor, // (B, T, V)
+  targets: Tensor, // (B, T) u32
+  opts: CrossentropyOptions = {},
+): Promise<Dispatch> {
+  const what = 'crossentropyForward';
+  const [rows, V] = checkRows(what, logits, targets);
+  expectDtype(what, losses, 'f32');
+  expectShape(what, losses, targets.shape);
+  const WG = workgroupSize(what, gpu, V, opts);
+  return makeDispatch(gpu, 'crossentropy_forward', { shader, entryPoint: 'crossentropy_forward', constants: { WG } },
+    [losses, logits, targets, params(gpu, rows, V)], grid1d(gpu, rows));
+}
+
+/**
+ * dlogits = (softmax(logits) − onehot(targets))·scale, overwritten; scale is 1/(B·T) for a
+ * mean loss and is fixed when the dispatch is built. dlogits must not alias logits.
+ */
+export function crossentropyBackward(
+  gpu: Gpu,
+  dlogits: Tensor, // (B, T, V)
+  logits: Tensor, // (B, T, V)
+  targets: Tensor, // (B, T) u32
+  scale: number,
+  opts: CrossentropyOptions = {},
+): Promise<Dispatch> {
+  const what = 'crossentropyBackward';
+  const [rows, V] = checkRows(what, logits, targets);
+  expectDtype(what, dlogits, 'f32');
+  expectShape(what, dlogits, logits.shape);
+  if (!Number.isFinite(scale)) throw new RangeError(`${what}: scale must be finite, got ${scale}`);
+  const WG = workgroupSize(what, gpu, V, opts);
+  return makeDispatch(gpu, 'crossentropy_backward', { shader, entryPoint: 'crossentropy_backward', constants: { WG } },
+    [dlogits, logits, targets, params(gpu, rows, V, scale)], grid1d(gpu, rows));
+}
+
+/** out[0] = mean of every element of losses (any length), in a fixed order by one workgroup. */
+export function crossentropyMean(
+  gpu: Gpu,
+  out: Tensor, // (1)
+  losses: Tensor, // (B, T)
+  opts: CrossentropyOptions = {},
+): Promise<Dispatch> {
+  const what = 'crossentropyMean';
+  expectDtype(what, out, 'f32');
+  expectShape(what, out, [1]);
+  expectDtype(what, losses, 'f32');
+  const n = numel(losses.shape);
+  if (n < 1) throw new ShapeError(`${what}: ${losses.label} is empty`);
+  const WG = workgroupSize(what, gpu, n, opts);
+  return makeDispatch(gpu, 'crossentropy_mean', { shader, entryPoint: 'crossentropy_mean', constants: { WG } },
+    [out, losses, null, params(gpu, n, 0)], [1, 1, 1]);
+}
