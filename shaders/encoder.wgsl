@@ -27,6 +27,10 @@ struct Params {
 @group(0) @binding(2) var<storage, read> bucket_offsets: array<u32>; // (V + 1)
 @group(0) @binding(3) var<storage, read> bucket_positions: array<u32>; // (B·T)
 
+// Decoding with a KV cache: the position being generated, written once per token, so one
+// prepared dispatch serves every step. tokens then holds the whole context (maxT).
+@group(0) @binding(5) var<storage, read> step_pos: array<u32>;      // [position]
+
 override WG: u32 = 64;
 
 const LN_10000: f32 = 9.210340371976184;
@@ -107,6 +111,39 @@ fn encoder_forward_sinusoidal(@builtin(workgroup_id) wid: vec3u, @builtin(local_
     return;
   }
   out[i] = wte[tok * p.C + c] + sinusoid(pos % p.T, c);
+}
+
+// out[0, :] = wte[tokens[t], :] + PE[t, :] for the single position t = step_pos[0].
+@compute @workgroup_size(WG)
+fn encoder_decode_learned(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
+                          @builtin(num_workgroups) nwg: vec3u) {
+  let c = linear_id(wid, lid, nwg);
+  if (c >= p.C) {
+    return;
+  }
+  let t = step_pos[0];
+  let tok = tokens[t];
+  if (tok >= p.V || t >= p.T) {
+    out[c] = nan_f32(tok);
+    return;
+  }
+  out[c] = wte[tok * p.C + c] + wpe[t * p.C + c];
+}
+
+@compute @workgroup_size(WG)
+fn encoder_decode_sinusoidal(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
+                             @builtin(num_workgroups) nwg: vec3u) {
+  let c = linear_id(wid, lid, nwg);
+  if (c >= p.C) {
+    return;
+  }
+  let t = step_pos[0];
+  let tok = tokens[t];
+  if (tok >= p.V || t >= p.T) {
+    out[c] = nan_f32(tok);
+    return;
+  }
+  out[c] = wte[tok * p.C + c] + sinusoid(t, c);
 }
 
 // dwte[v, c] += Σ_{k in bucket v} dout[positions[k], c]. Workgroup g covers vocab row

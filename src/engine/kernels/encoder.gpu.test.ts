@@ -7,7 +7,7 @@ import { ShapeError } from '../gpu/errors';
 import type { Gpu } from '../gpu/device';
 import * as ref from '../ref/encoder';
 import { buildTokenBuckets } from './buckets';
-import { encoderBackward, encoderForward, type PositionEncoding } from './encoder';
+import { encoderBackward, encoderDecode, encoderForward, type PositionEncoding } from './encoder';
 
 // One f32 addition per element: the GPU result is the correctly rounded sum.
 const TOL_LEARNED = { atol: 1e-6, rtol: 1e-6 };
@@ -134,4 +134,33 @@ describe('encoder kernels', () => {
     const positions = createTensor(gpu, 'positions', [10], 'u32');
     await expect(encoderBackward(gpu, wte, null, out, offsets, positions, { positions: 'sinusoidal' })).rejects.toThrow(ShapeError);
   });
+});
+
+describe('encoder_decode (one position, for KV-cached generation)', () => {
+  for (const positions of ['learned', 'sinusoidal'] as PositionEncoding[]) {
+    it(`${positions}: row t of the full encoder, for every t, from one prepared dispatch`, async () => {
+      const gpu = await getTestGpu();
+      const seed = freshSeed();
+      const rng = new Rng(seed);
+      const maxT = 13;
+      const C = 72; // two workgroups of 64
+      const V = 29;
+      const tokens = Uint32Array.from({ length: maxT }, () => rng.int(V));
+      const wte = f32(randn(rng, V * C));
+      const wpe = positions === 'learned' ? f32(randn(rng, maxT * C)) : null;
+      const full = new Float64Array(maxT * C);
+      ref.encoderForward(full, tokens, wte, wpe, 1, maxT, C, { positions });
+      const out = poisoned(gpu, 'out', [1, C]);
+      const pos = upload(gpu, 'position', [1], [0], 'u32');
+      const d = await encoderDecode(gpu, out, upload(gpu, 'tokens', [maxT], tokens, 'u32'), upload(gpu, 'wte', [V, C], wte),
+        wpe ? upload(gpu, 'wpe', [maxT, C], wpe) : null, pos, { positions });
+      for (const t of [0, 5, maxT - 1]) {
+        gpu.device.queue.writeBuffer(pos.buffer, pos.offset, Uint32Array.of(t));
+        await run(gpu, [d]);
+        const tol = positions === 'learned' ? TOL_LEARNED : TOL_SINUSOIDAL;
+        expectClose(`decode t=${t}`, await download(gpu, out), full.subarray(t * C, (t + 1) * C), tol, seed);
+      }
+      await checkGuards(gpu, out);
+    });
+  }
 });

@@ -63,6 +63,37 @@ export function encoderForward(
 }
 
 /**
+ * One position of the encoder, for KV-cached generation: out[0,:] = wte[tokens[t],:] + PE[t,:]
+ * with t = position[0], read when the dispatch runs (written once per generated token).
+ * tokens holds the whole context (maxT); a position ≥ maxT or a token ≥ V gives NaN.
+ */
+export function encoderDecode(
+  gpu: Gpu,
+  out: Tensor, // (1, C)
+  tokens: Tensor, // (maxT) u32
+  wte: Tensor, // (V, C)
+  wpe: Tensor | null, // (maxT, C), null for sinusoidal positions
+  position: Tensor, // (1) u32
+  opts: EncoderOptions,
+): Promise<Dispatch> {
+  const what = 'encoderDecode';
+  expectShape(what, out, [1, -1]);
+  const C = out.shape[1];
+  expectDtype(what, tokens, 'u32');
+  expectShape(what, tokens, [-1]);
+  expectDtype(what, position, 'u32');
+  expectShape(what, position, [1]);
+  expectShape(what, wte, [-1, C]);
+  const maxT = tokens.shape[0];
+  checkPositionTable(what, wpe, maxT, C, opts);
+  const u = params(gpu, 1, maxT, C, wte.shape[0]);
+  const learned = opts.positions === 'learned';
+  const entryPoint = learned ? 'encoder_decode_learned' : 'encoder_decode_sinusoidal';
+  return makeDispatch(gpu, entryPoint, { shader, entryPoint, constants: { WG } },
+    [out, tokens, wte, learned ? wpe : null, u, position], grid1d(gpu, ceilDiv(C, WG)));
+}
+
+/**
  * dwte[v,:] += Σ_{p in bucket v} dout[p,:] and, for learned positions, dwpe[t,:] += Σ_b dout[b,t,:].
  * The buckets (from buildTokenBuckets) must describe the tokens of the same batch; they are
  * read when the dispatch runs, so the caller uploads each batch's buckets before the step.
