@@ -5,15 +5,15 @@ import type { Gpu } from '../gpu/device';
 import type { Dispatch } from '../gpu/dispatch';
 import { BufferArena, arenaLimitsOf } from '../gpu/arena';
 import type { Tensor } from '../gpu/tensor';
-import { geluBackward, geluForward, reluBackward, reluForward } from '../kernels/activation';
-import { attentionBackward, attentionForward } from '../kernels/attention';
+import { geluBackward, reluBackward } from '../kernels/activation';
+import { attentionBackward, attentionForward, attentionProbs } from '../kernels/attention';
 import { crossentropyBackward, crossentropyForward, crossentropyMean } from '../kernels/crossentropy';
 import { encoderBackward, encoderForward } from '../kernels/encoder';
 import { layernormBackward, layernormForward } from '../kernels/layernorm';
 import { matmulBackward, matmulForward } from '../kernels/matmul';
-import { residualForward } from '../kernels/residual';
 import { buildTokenBuckets } from '../kernels/buckets';
 import { activationSpecs } from './activations';
+import { blockForward } from './block';
 import type { ModelWeights } from './weights';
 
 export interface PlanOptions {
@@ -23,11 +23,15 @@ export interface PlanOptions {
   training: boolean;
   /** Micro-batches summed per optimizer step: the loss gradient is scaled by 1/(B·T·k). */
   gradAccumSteps?: number;
+  /** Also write every layer's attention probabilities (B, NH, T, T), for visualisation. */
+  probs?: boolean;
 }
 
 export class GptPlan {
   readonly forward: Dispatch[] = [];
   readonly backward: Dispatch[] = [];
+  /** The forward up to the logits, without the loss (inference has no targets). */
+  readonly forwardLogits: Dispatch[] = [];
   private readonly acts: BufferArena;
   private readonly t = new Map<string, Tensor>();
 
@@ -39,13 +43,18 @@ export class GptPlan {
     const c = weights.config;
     this.acts = new BufferArena(`activations B${opts.B} T${opts.T}`, arenaLimitsOf(gpu.device), undefined, { separate: true });
     for (const s of activationSpecs(c, opts.B, opts.T, opts.training)) this.t.set(s.name, this.acts.add(s.name, s.shape, s.dtype));
+    if (opts.probs) {
+      for (let l = 0; l < c.nLayer; l++) this.t.set(`h${l}.probs`, this.acts.add(`h${l}.probs`, [opts.B, c.nHead, opts.T, opts.T]));
+    }
     this.acts.allocate(gpu.device);
   }
 
   static async build(gpu: Gpu, weights: ModelWeights, opts: PlanOptions): Promise<GptPlan> {
     if (opts.T > weights.config.blockSize) throw new RangeError(`T=${opts.T} exceeds the block size ${weights.config.blockSize}`);
     const plan = new GptPlan(gpu, weights, opts);
-    plan.forward.push(...(await plan.buildForward()));
+    const { logits, loss } = await plan.buildForward();
+    plan.forwardLogits.push(...logits);
+    plan.forward.push(...logits, ...loss);
     if (opts.training) plan.backward.push(...(await plan.buildBackward()));
     return plan;
   }
@@ -77,41 +86,34 @@ export class GptPlan {
     }
   }
 
-  private async buildForward(): Promise<Dispatch[]> {
+  private async buildForward(): Promise<{ logits: Dispatch[]; loss: Dispatch[] }> {
     const c = this.weights.config;
     const gpu = this.gpu;
     const a = (n: string) => this.act(n);
-    const pre = c.norm === 'pre';
     const attn = { nHead: c.nHead, causal: c.causal };
-    const act = c.activation === 'gelu' ? geluForward : reluForward;
-    const d: (Dispatch | Promise<Dispatch>)[] = [];
-    d.push(encoderForward(gpu, a('encoded'), a('tokens'), this.p('transformer.wte.weight'),
+    const d: Dispatch[] = [];
+    d.push(await encoderForward(gpu, a('encoded'), a('tokens'), this.p('transformer.wte.weight'),
       c.positions === 'learned' ? this.p('transformer.wpe.weight') : null, { positions: c.positions })); // (B,T,C)
     let x = a('encoded');
     for (let l = 0; l < c.nLayer; l++) {
-      const h = (n: string) => this.p(`transformer.h.${l}.${n}`);
       const la = (n: string) => a(`h${l}.${n}`);
-      if (pre) d.push(layernormForward(gpu, la('ln1'), la('ln1Mean'), la('ln1Rstd'), x, h('ln_1.weight'), h('ln_1.bias')));
-      d.push(matmulForward(gpu, la('qkv'), pre ? la('ln1') : x, h('attn.c_attn.weight'), h('attn.c_attn.bias'))); // (B,T,3C)
-      d.push(attentionForward(gpu, la('atty'), la('lse'), la('qkv'), attn)); // (B,T,C), lse (B,NH,T)
-      d.push(matmulForward(gpu, la('attproj'), la('atty'), h('attn.c_proj.weight'), h('attn.c_proj.bias')));
-      d.push(residualForward(gpu, la('residual2'), x, la('attproj')));
-      if (pre) d.push(layernormForward(gpu, la('ln2'), la('ln2Mean'), la('ln2Rstd'), la('residual2'), h('ln_2.weight'), h('ln_2.bias')));
-      else d.push(layernormForward(gpu, la('ln1'), la('ln1Mean'), la('ln1Rstd'), la('residual2'), h('ln_1.weight'), h('ln_1.bias')));
-      const mlpIn = pre ? la('ln2') : la('ln1');
-      d.push(matmulForward(gpu, la('fch'), mlpIn, h('mlp.c_fc.weight'), h('mlp.c_fc.bias'))); // (B,T,4C)
-      d.push(act(gpu, la('fchAct'), la('fch')));
-      d.push(matmulForward(gpu, la('fcproj'), la('fchAct'), h('mlp.c_proj.weight'), h('mlp.c_proj.bias'))); // (B,T,C)
-      d.push(residualForward(gpu, la('residual3'), pre ? la('residual2') : la('ln1'), la('fcproj')));
-      if (!pre) d.push(layernormForward(gpu, la('ln2'), la('ln2Mean'), la('ln2Rstd'), la('residual3'), h('ln_2.weight'), h('ln_2.bias')));
-      x = pre ? la('residual3') : la('ln2');
+      const block = await blockForward(gpu, this.weights, l, x, la, async (atty, qkv) => {
+        const calls = [await attentionForward(gpu, atty, la('lse'), qkv, attn)]; // (B,T,C), lse (B,NH,T)
+        if (this.opts.probs) calls.push(await attentionProbs(gpu, la('probs'), qkv, la('lse'), attn)); // (B,NH,T,T)
+        return calls;
+      });
+      d.push(...block.beforeAttention, ...block.fromAttention);
+      x = block.out;
     }
+    const pre = c.norm === 'pre';
     const final = pre ? a('lnf') : x;
-    if (pre) d.push(layernormForward(gpu, a('lnf'), a('lnfMean'), a('lnfRstd'), x, this.p('transformer.ln_f.weight'), this.p('transformer.ln_f.bias')));
-    d.push(matmulForward(gpu, a('logits'), final, this.p('transformer.wte.weight'), null)); // (B,T,V), tied head
-    d.push(crossentropyForward(gpu, a('losses'), a('logits'), a('targets'))); // (B,T)
-    d.push(crossentropyMean(gpu, a('meanLoss'), a('losses'))); // (1)
-    return Promise.all(d);
+    if (pre) d.push(await layernormForward(gpu, a('lnf'), a('lnfMean'), a('lnfRstd'), x, this.p('transformer.ln_f.weight'), this.p('transformer.ln_f.bias')));
+    d.push(await matmulForward(gpu, a('logits'), final, this.p('transformer.wte.weight'), null)); // (B,T,V), tied head
+    const loss = [
+      await crossentropyForward(gpu, a('losses'), a('logits'), a('targets')), // (B,T)
+      await crossentropyMean(gpu, a('meanLoss'), a('losses')), // (1)
+    ];
+    return { logits: d, loss };
   }
 
   /** The final residual-stream tensor (input of ln_f, or of the LM head for post-LN). */

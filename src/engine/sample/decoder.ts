@@ -1,0 +1,139 @@
+// KV-cached generation on the GPU: the prompt runs once through the full-sequence plan,
+// whose per-layer qkv tensors (1, blockSize, 3C) then serve as the KV cache; each new token
+// runs ONE position through the blocks, appending its q|k|v row to the cache and attending
+// over rows 0..t. Causal models only: without the mask every earlier position would change.
+import type { Gpu } from '../gpu/device';
+import type { Dispatch } from '../gpu/dispatch';
+import { recordPass } from '../gpu/dispatch';
+import { BufferArena, arenaLimitsOf } from '../gpu/arena';
+import type { Tensor } from '../gpu/tensor';
+import { attentionDecode } from '../kernels/attention-decode';
+import { encoderDecode } from '../kernels/encoder';
+import { layernormForward } from '../kernels/layernorm';
+import { matmulForward } from '../kernels/matmul';
+import { LAYER_ACTS, layerActShape, type LayerAct } from '../model/activations';
+import { blockForward } from '../model/block';
+import { GptPlan } from '../model/gpt';
+import type { ModelWeights } from '../model/weights';
+import { readTensor } from './inference';
+import type { LogitsSource } from './generate';
+
+interface LayerSteps {
+  beforeAttention: Dispatch[];
+  fromAttention: Dispatch[];
+  qkvRow: Tensor;
+  cache: Tensor;
+}
+
+export class Decoder implements LogitsSource {
+  /** Tokens in the cache; the next token goes to this position. */
+  length = 0;
+  private rows!: BufferArena;
+  private layers: LayerSteps[] = [];
+  private head: Dispatch[] = [];
+  private embed!: Dispatch;
+  private position!: Tensor;
+  private logits!: Tensor;
+
+  private constructor(
+    readonly gpu: Gpu,
+    readonly weights: ModelWeights,
+    private readonly plan: GptPlan,
+  ) {}
+
+  static async build(gpu: Gpu, weights: ModelWeights): Promise<Decoder> {
+    const c = weights.config;
+    if (!c.causal) throw new Error('KV-cached decoding needs a causal model');
+    const plan = await GptPlan.build(gpu, weights, { B: 1, T: c.blockSize, training: false });
+    const d = new Decoder(gpu, weights, plan);
+    await d.prepare();
+    return d;
+  }
+
+  get blockSize(): number {
+    return this.weights.config.blockSize;
+  }
+
+  private async prepare(): Promise<void> {
+    const c = this.weights.config;
+    const gpu = this.gpu;
+    // One row (1, ·) per activation, shared by every layer: they run one after another.
+    this.rows = new BufferArena('decode rows', arenaLimitsOf(gpu.device), undefined, { separate: true });
+    const row = new Map<string, Tensor>();
+    for (const name of LAYER_ACTS) {
+      const shape = layerActShape(name, c, 1, 1);
+      row.set(name, this.rows.add(name, name === 'lse' ? [c.nHead] : shape.slice(1)));
+    }
+    const encoded = this.rows.add('encoded', [1, c.nEmbd]);
+    const lnf = this.rows.add('lnf', [1, c.nEmbd]);
+    const lnfStats = [this.rows.add('lnfMean', [1]), this.rows.add('lnfRstd', [1])];
+    this.logits = this.rows.add('logits', [1, c.vocabSize]);
+    this.position = this.rows.add('position', [1], 'u32');
+    this.rows.allocate(gpu.device);
+
+    const p = (n: string) => this.weights.get('params', n);
+    const tokens = this.plan.act('tokens');
+    this.embed = await encoderDecode(gpu, encoded, { ...tokens, shape: [c.blockSize] }, p('transformer.wte.weight'),
+      c.positions === 'learned' ? p('transformer.wpe.weight') : null, this.position, { positions: c.positions });
+    let x = encoded;
+    for (let l = 0; l < c.nLayer; l++) {
+      const cache = this.plan.act(`h${l}.qkv`); // (1, blockSize, 3C)
+      const a = (n: LayerAct) => row.get(n)!;
+      const block = await blockForward(gpu, this.weights, l, x, a, async (atty) => [
+        await attentionDecode(gpu, atty, cache, this.position, { nHead: c.nHead }),
+      ]);
+      this.layers.push({ beforeAttention: block.beforeAttention, fromAttention: block.fromAttention, qkvRow: a('qkv'), cache });
+      x = block.out;
+    }
+    if (c.norm === 'pre') {
+      this.head.push(await layernormForward(gpu, lnf, lnfStats[0], lnfStats[1], x, p('transformer.ln_f.weight'), p('transformer.ln_f.bias')));
+    }
+    this.head.push(await matmulForward(gpu, this.logits, c.norm === 'pre' ? lnf : x, p('transformer.wte.weight'), null));
+  }
+
+  /** Runs the prompt through the full plan (filling the cache); returns its last logits (V). */
+  async prefill(prompt: Uint32Array): Promise<Float32Array> {
+    const T = this.blockSize;
+    if (prompt.length < 1 || prompt.length > T) throw new RangeError(`a prompt of 1..${T} tokens is needed, got ${prompt.length}`);
+    // Positions after the prompt hold token 0: the causal mask keeps them out of every row
+    // the prompt needs, and decoding overwrites them one by one.
+    const padded = new Uint32Array(T);
+    padded.set(prompt);
+    this.plan.writeBatch(padded, null);
+    const enc = this.gpu.device.createCommandEncoder({ label: 'prefill' });
+    recordPass(enc, this.plan.forwardLogits);
+    this.gpu.device.queue.submit([enc.finish()]);
+    this.length = prompt.length;
+    const V = this.weights.config.vocabSize;
+    const logits = this.plan.act('logits');
+    const all = await readTensor(this.gpu, { ...logits, offset: logits.offset + (prompt.length - 1) * V * 4, shape: [V] });
+    return all;
+  }
+
+  /** Appends one token at position `length`; the logits (V) that follow it, or null when full. */
+  async next(token: number): Promise<Float32Array | null> {
+    const t = this.length;
+    if (t >= this.blockSize) return null; // the caller crops the context and prefills again
+    const q = this.gpu.device.queue;
+    const tokens = this.plan.act('tokens');
+    q.writeBuffer(tokens.buffer, tokens.offset + 4 * t, Uint32Array.of(token));
+    q.writeBuffer(this.position.buffer, this.position.offset, Uint32Array.of(t));
+    const enc = this.gpu.device.createCommandEncoder({ label: `decode ${t}` });
+    recordPass(enc, [this.embed]);
+    const rowBytes = this.layers.length ? this.layers[0].qkvRow.shape[1] * 4 : 0;
+    for (const layer of this.layers) {
+      recordPass(enc, layer.beforeAttention);
+      enc.copyBufferToBuffer(layer.qkvRow.buffer, layer.qkvRow.offset, layer.cache.buffer, layer.cache.offset + t * rowBytes, rowBytes);
+      recordPass(enc, layer.fromAttention);
+    }
+    recordPass(enc, this.head);
+    q.submit([enc.finish()]);
+    this.length = t + 1;
+    return readTensor(this.gpu, this.logits);
+  }
+
+  destroy(): void {
+    this.plan.destroy();
+    this.rows.destroy();
+  }
+}

@@ -1,0 +1,84 @@
+// Full-sequence forward passes for one sequence (B = 1) at its exact length: the logits of
+// every position, and every layer's attention probabilities for the heatmaps. Plans are built
+// per length and the most recent few kept, since a prompt's length changes as it is typed.
+import type { Gpu } from '../gpu/device';
+import { recordPass } from '../gpu/dispatch';
+import type { Tensor } from '../gpu/tensor';
+import { GptPlan } from '../model/gpt';
+import type { ModelWeights } from '../model/weights';
+
+const KEEP_PLANS = 3;
+
+export async function readTensor(gpu: Gpu, t: Tensor, elems = t.shape.reduce((a, b) => a * b, 1)): Promise<Float32Array> {
+  const bytes = elems * 4;
+  const staging = gpu.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const enc = gpu.device.createCommandEncoder();
+  enc.copyBufferToBuffer(t.buffer, t.offset, staging, 0, bytes);
+  gpu.device.queue.submit([enc.finish()]);
+  await staging.mapAsync(GPUMapMode.READ);
+  const out = new Float32Array(staging.getMappedRange().slice(0));
+  staging.unmap();
+  staging.destroy();
+  return out;
+}
+
+export class Inference {
+  private plans = new Map<string, GptPlan>();
+
+  constructor(
+    readonly gpu: Gpu,
+    readonly weights: ModelWeights,
+  ) {}
+
+  private async plan(T: number, probs: boolean): Promise<GptPlan> {
+    const key = `${T}:${probs}`;
+    let p = this.plans.get(key);
+    if (p) {
+      this.plans.delete(key); // re-insert: most recently used last
+    } else {
+      p = await GptPlan.build(this.gpu, this.weights, { B: 1, T, training: false, probs });
+      if (this.plans.size >= KEEP_PLANS) {
+        const [oldest, plan] = this.plans.entries().next().value as [string, GptPlan];
+        plan.destroy();
+        this.plans.delete(oldest);
+      }
+    }
+    this.plans.set(key, p);
+    return p;
+  }
+
+  private checkLength(tokens: Uint32Array): void {
+    const bs = this.weights.config.blockSize;
+    if (tokens.length < 1) throw new RangeError('the sequence is empty');
+    if (tokens.length > bs) throw new RangeError(`the sequence has ${tokens.length} tokens; the model sees at most ${bs}`);
+  }
+
+  /** Logits (T, V) of every position of `tokens`. */
+  async logits(tokens: Uint32Array): Promise<Float32Array> {
+    this.checkLength(tokens);
+    const plan = await this.plan(tokens.length, false);
+    plan.writeBatch(tokens, null);
+    const enc = this.gpu.device.createCommandEncoder();
+    recordPass(enc, plan.forwardLogits);
+    this.gpu.device.queue.submit([enc.finish()]);
+    return readTensor(this.gpu, plan.act('logits'));
+  }
+
+  /** Every layer's attention probabilities, each (NH, T, T), row = query, column = key. */
+  async attention(tokens: Uint32Array): Promise<Float32Array[]> {
+    this.checkLength(tokens);
+    const plan = await this.plan(tokens.length, true);
+    plan.writeBatch(tokens, null);
+    const enc = this.gpu.device.createCommandEncoder();
+    recordPass(enc, plan.forwardLogits);
+    this.gpu.device.queue.submit([enc.finish()]);
+    const out: Float32Array[] = [];
+    for (let l = 0; l < this.weights.config.nLayer; l++) out.push(await readTensor(this.gpu, plan.act(`h${l}.probs`)));
+    return out;
+  }
+
+  destroy(): void {
+    for (const p of this.plans.values()) p.destroy();
+    this.plans.clear();
+  }
+}
