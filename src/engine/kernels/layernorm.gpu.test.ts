@@ -8,7 +8,7 @@ import * as ref from '../ref/layernorm';
 import { layernormBackward, layernormForward } from './layernorm';
 
 // out = x̂·w + b with |x̂| ≲ 4: the mean, the variance and rstd each carry a few float32
-// roundings (~1e-7 relative), so out is good to ~1e-6 absolute (5e-7 seen over 80 runs);
+// roundings (~1e-7 relative), so out is good to ~1e-6 absolute (≤ 9e-7 seen over 170 runs);
 // 5e-6 leaves a margin while a wrong eps (rows with variance ~1e-3 here) or a missing mean is
 // off by far more.
 const TOL_FWD: Tolerance = { atol: 5e-6, rtol: 5e-6 };
@@ -33,7 +33,7 @@ function rowsInput(rng: Rng, rows: number, C: number): Float64Array {
   return x;
 }
 
-async function checkLayernorm(shape: number[]): Promise<void> {
+async function checkLayernorm(shape: number[], workgroupSize?: number): Promise<void> {
   const gpu = await getTestGpu();
   const seed = freshSeed();
   const rng = new Rng(seed);
@@ -41,7 +41,7 @@ async function checkLayernorm(shape: number[]): Promise<void> {
   const rows = shape.reduce((a, b) => a * b, 1) / C;
   const lead = shape.slice(0, -1);
   const n = rows * C;
-  const at = `${shape.join('x')}`;
+  const at = `${shape.join('x')} WG${workgroupSize ?? 'default'}`;
 
   const inp = f32(rowsInput(rng, rows, C));
   const weight = f32(randu(rng, C, 0.5, 1.5));
@@ -54,7 +54,7 @@ async function checkLayernorm(shape: number[]): Promise<void> {
   const out = poisoned(gpu, 'out', shape);
   const mean = poisoned(gpu, 'mean', lead);
   const rstd = poisoned(gpu, 'rstd', [rows]); // the flat (rows) form is accepted too
-  await run(gpu, [await layernormForward(gpu, out, mean, rstd, inpT, weightT, upload(gpu, 'bias', [C], bias))]);
+  await run(gpu, [await layernormForward(gpu, out, mean, rstd, inpT, weightT, upload(gpu, 'bias', [C], bias), { workgroupSize })]);
   const eOut = new Float64Array(n);
   const eMean = new Float64Array(rows);
   const eRstd = new Float64Array(rows);
@@ -78,7 +78,7 @@ async function checkLayernorm(shape: number[]): Promise<void> {
     const dinp = accumulateDinp ? upload(gpu, 'dinp', shape, dinp0) : poisoned(gpu, 'dinp', shape);
     const dweight = upload(gpu, 'dweight', [C], dweight0);
     const dbias = upload(gpu, 'dbias', [C], dbias0);
-    await run(gpu, await layernormBackward(gpu, dinp, dweight, dbias, doutT, inpT, weightT, meanT, rstdT, { accumulateDinp }));
+    await run(gpu, await layernormBackward(gpu, dinp, dweight, dbias, doutT, inpT, weightT, meanT, rstdT, { accumulateDinp, workgroupSize }));
     const eDinp = Float64Array.from(dinp0);
     const eDweight = Float64Array.from(dweight0);
     const eDbias = Float64Array.from(dbias0);
@@ -90,14 +90,22 @@ async function checkLayernorm(shape: number[]): Promise<void> {
   }
 }
 
-describe('layernorm kernels', () => {
-  it('forward and backward on an awkward size (3, 7, 20)', () => checkLayernorm([3, 7, 20]));
-
+// Each shape with the default workgroup (4 invocations per row on SwiftShader, where these
+// tests run) and with others, 32 among them, the default on a hardware GPU.
+const CASES: [shape: number[], workgroupSizes: (number | undefined)[], why: string][] = [
+  [[3, 7, 20], [undefined, 1, 32], 'an awkward size'],
   // 74 rows: three blocks of the parameter reduction, the last one partial; C = 130 spans
-  // three workgroups of channels and several strides of a row's workgroup.
-  it('forward and backward over several workgroups (2, 37, 130)', () => checkLayernorm([2, 37, 130]));
+  // three workgroups of channels (the last partial) and several strides of a row's workgroup.
+  [[2, 37, 130], [undefined, 4, 32], 'several workgroups'],
+  [[5, 1000], [undefined, 64], 'a wide row'],
+];
 
-  it('forward and backward with a wide row (5, 1000)', () => checkLayernorm([5, 1000]));
+describe('layernorm kernels', () => {
+  for (const [shape, sizes, why] of CASES) {
+    for (const wg of sizes) {
+      it(`forward and backward on ${why} (${shape.join(', ')}), WG ${wg ?? 'default'}`, () => checkLayernorm(shape, wg));
+    }
+  }
 
   it('rejects mismatched shapes', async () => {
     const gpu = await getTestGpu();
@@ -107,5 +115,6 @@ describe('layernorm kernels', () => {
     expect(() => layernormForward(gpu, inp, stats, stats, inp, poisoned(gpu, 'w5', [5]), w)).toThrow(ShapeError);
     expect(() => layernormForward(gpu, inp, poisoned(gpu, 'm', [4]), stats, inp, w, w)).toThrow(ShapeError);
     await expect(layernormBackward(gpu, poisoned(gpu, 'd', [4, 3]), w, w, inp, inp, w, stats, stats)).rejects.toThrow(ShapeError);
+    expect(() => layernormForward(gpu, inp, stats, stats, inp, w, w, { workgroupSize: 0 })).toThrow(RangeError);
   });
 });
