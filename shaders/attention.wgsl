@@ -18,6 +18,7 @@ struct Params {
   C: u32,
   NH: u32,
   hs: u32,
+  hs4: u32, // ceil(hs / 4): the head's channels as vec4s, the last one zero-padded
   causal: u32,
   scale: f32,
 }
@@ -34,7 +35,10 @@ struct Params {
 @group(0) @binding(7) var<uniform> p: Params;
 
 // Function-scope arrays need a constant size: this is the largest head size supported.
+// Rows are held as vec4s (a quarter of the dynamically indexed accesses), zero-padded past hs
+// so that the padding adds nothing to any dot product.
 const MAX_HS: u32 = 128u;
+const MAX_HS4: u32 = MAX_HS / 4u;
 
 // Rows (queries, or keys in the dk/dv pass) per workgroup, one invocation each.
 override ROWS: u32 = 32;
@@ -43,8 +47,9 @@ override TILE: u32 = 8;
 // Workgroup size of the element-wise entry points (probs and D).
 override WG: u32 = 64;
 
-var<workgroup> tile_a: array<f32, TILE * MAX_HS>; // k (forward, dq) or q (dk/dv)
-var<workgroup> tile_b: array<f32, TILE * MAX_HS>; // v (forward, dq) or dout (dk/dv)
+// Row r of a tile starts at r·hs4.
+var<workgroup> tile_a: array<vec4f, TILE * MAX_HS4>; // k (forward, dq) or q (dk/dv)
+var<workgroup> tile_b: array<vec4f, TILE * MAX_HS4>; // v (forward, dq) or dout (dk/dv)
 var<workgroup> tile_lse: array<f32, TILE>;
 var<workgroup> tile_d: array<f32, TILE>;
 var<workgroup> scores: array<f32, ROWS * TILE>; // each invocation's own row of this tile
@@ -88,25 +93,53 @@ fn keys_visible(i: u32, k0: u32, n: u32) -> u32 {
   return min(n, i + 1u - k0);
 }
 
+// Channels 4·d4 … 4·d4+3 of the head row starting at qkv[a], zero past hs. (One function per
+// buffer: passing storage pointers to functions is not core WGSL.)
+fn qkv4(a: u32, d4: u32) -> vec4f {
+  var r = vec4f(0.0);
+  for (var c = 0u; c < 4u; c++) {
+    let d = d4 * 4u + c;
+    if (d < p.hs) {
+      r[c] = qkv[a + d];
+    }
+  }
+  return r;
+}
+
+fn dout4(a: u32, d4: u32) -> vec4f {
+  var r = vec4f(0.0);
+  for (var c = 0u; c < 4u; c++) {
+    let d = d4 * 4u + c;
+    if (d < p.hs) {
+      r[c] = dout[a + d];
+    }
+  }
+  return r;
+}
+
+// Writes the first hs channels of a row held as vec4s to dst[a …], times `scale`.
+fn store_row(a: u32, row: ptr<function, array<vec4f, MAX_HS4>>, scale: f32) {
+  for (var d = 0u; d < p.hs; d++) {
+    dst[a + d] = (*row)[d / 4u][d % 4u] * scale;
+  }
+}
+
 // Stages rows r0 … r0+n−1 of this head's k and v into tile_a / tile_b. (Separate from
 // stage_q_dout so that entry points which never read dout do not bind it.)
 fn stage_kv(b: u32, h: u32, r0: u32, n: u32, lid: u32) {
-  for (var e = lid; e < n * p.hs; e += ROWS) {
-    let r = e / p.hs;
-    let d = e % p.hs;
-    let a = qkv_at(b, r0 + r, 1u, h) + d;
-    tile_a[e] = qkv[a];
-    tile_b[e] = qkv[a + p.C];
+  for (var e = lid; e < n * p.hs4; e += ROWS) {
+    let a = qkv_at(b, r0 + e / p.hs4, 1u, h);
+    tile_a[e] = qkv4(a, e % p.hs4);
+    tile_b[e] = qkv4(a + p.C, e % p.hs4);
   }
 }
 
 // Stages rows r0 … r0+n−1 of this head's q and dout into tile_a / tile_b.
 fn stage_q_dout(b: u32, h: u32, r0: u32, n: u32, lid: u32) {
-  for (var e = lid; e < n * p.hs; e += ROWS) {
-    let r = e / p.hs;
-    let d = e % p.hs;
-    tile_a[e] = qkv[qkv_at(b, r0 + r, 0u, h) + d];
-    tile_b[e] = dout[out_at(b, r0 + r, h) + d];
+  for (var e = lid; e < n * p.hs4; e += ROWS) {
+    let r = r0 + e / p.hs4;
+    tile_a[e] = qkv4(qkv_at(b, r, 0u, h), e % p.hs4);
+    tile_b[e] = dout4(out_at(b, r, h), e % p.hs4);
   }
 }
 
@@ -127,14 +160,14 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
   }
   let i = blk.start + lid.x;
   let live = i < p.T;
-  let hs = p.hs;
+  let hs4 = p.hs4;
   // q is pre-scaled so a score is a plain dot product.
-  var q: array<f32, MAX_HS>;
-  var acc: array<f32, MAX_HS>;
-  for (var d = 0u; d < hs; d++) {
-    acc[d] = 0.0;
-    if (live) {
-      q[d] = qkv[qkv_at(blk.b, i, 0u, blk.h) + d] * p.scale;
+  var q: array<vec4f, MAX_HS4>;
+  var acc: array<vec4f, MAX_HS4>;
+  if (live) {
+    let a = qkv_at(blk.b, i, 0u, blk.h);
+    for (var d4 = 0u; d4 < hs4; d4++) {
+      q[d4] = qkv4(a, d4) * p.scale;
     }
   }
   var m = 0.0;
@@ -154,8 +187,8 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
       var tmax = 0.0;
       for (var j = 0u; j < nvis; j++) {
         var s = 0.0;
-        for (var d = 0u; d < hs; d++) {
-          s += q[d] * tile_a[j * hs + d];
+        for (var d4 = 0u; d4 < hs4; d4++) {
+          s += dot(q[d4], tile_a[j * hs4 + d4]);
         }
         scores[lid.x * TILE + j] = s;
         tmax = select(max(tmax, s), s, j == 0u);
@@ -164,14 +197,14 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
       // Before the first visible key acc and l are zero; alpha must not be exp(0 − mnew).
       let alpha = select(0.0, exp(m - mnew), seen);
       l *= alpha;
-      for (var d = 0u; d < hs; d++) {
-        acc[d] *= alpha;
+      for (var d4 = 0u; d4 < hs4; d4++) {
+        acc[d4] *= alpha;
       }
       for (var j = 0u; j < nvis; j++) {
         let pj = exp(scores[lid.x * TILE + j] - mnew);
         l += pj;
-        for (var d = 0u; d < hs; d++) {
-          acc[d] += pj * tile_b[j * hs + d];
+        for (var d4 = 0u; d4 < hs4; d4++) {
+          acc[d4] += pj * tile_b[j * hs4 + d4];
         }
       }
       m = mnew;
@@ -179,10 +212,7 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
     }
   }
   if (live) {
-    let o = out_at(blk.b, i, blk.h);
-    for (var d = 0u; d < hs; d++) {
-      dst[o + d] = acc[d] / l;
-    }
+    store_row(out_at(blk.b, i, blk.h), &acc, 1.0 / l);
     dst_row[row_at(blk.b, blk.h, i)] = m + log(l);
   }
 }
@@ -244,20 +274,19 @@ fn attention_backward_dq(@builtin(workgroup_id) wid: vec3u, @builtin(local_invoc
   }
   let i = blk.start + lid.x;
   let live = i < p.T;
-  let hs = p.hs;
-  var q: array<f32, MAX_HS>;
-  var g: array<f32, MAX_HS>; // dout_i
-  var dq: array<f32, MAX_HS>;
+  let hs4 = p.hs4;
+  var q: array<vec4f, MAX_HS4>; // pre-scaled
+  var g: array<vec4f, MAX_HS4>; // dout_i
+  var dq: array<vec4f, MAX_HS4>;
   var lse_i = 0.0;
   var d_i = 0.0;
-  for (var d = 0u; d < hs; d++) {
-    dq[d] = 0.0;
-    if (live) {
-      q[d] = qkv[qkv_at(blk.b, i, 0u, blk.h) + d] * p.scale;
-      g[d] = dout[out_at(blk.b, i, blk.h) + d];
-    }
-  }
   if (live) {
+    let a = qkv_at(blk.b, i, 0u, blk.h);
+    let o = out_at(blk.b, i, blk.h);
+    for (var d4 = 0u; d4 < hs4; d4++) {
+      q[d4] = qkv4(a, d4) * p.scale;
+      g[d4] = dout4(o, d4);
+    }
     lse_i = lse[row_at(blk.b, blk.h, i)];
     d_i = dvec[row_at(blk.b, blk.h, i)];
   }
@@ -274,21 +303,18 @@ fn attention_backward_dq(@builtin(workgroup_id) wid: vec3u, @builtin(local_invoc
     for (var j = 0u; j < nvis; j++) {
       var s = 0.0;
       var dp = 0.0;
-      for (var d = 0u; d < hs; d++) {
-        s += q[d] * tile_a[j * hs + d];
-        dp += g[d] * tile_b[j * hs + d];
+      for (var d4 = 0u; d4 < hs4; d4++) {
+        s += dot(q[d4], tile_a[j * hs4 + d4]);
+        dp += dot(g[d4], tile_b[j * hs4 + d4]);
       }
       let ds = exp(s - lse_i) * (dp - d_i);
-      for (var d = 0u; d < hs; d++) {
-        dq[d] += ds * tile_a[j * hs + d];
+      for (var d4 = 0u; d4 < hs4; d4++) {
+        dq[d4] += ds * tile_a[j * hs4 + d4];
       }
     }
   }
   if (live) {
-    let o = qkv_at(blk.b, i, 0u, blk.h);
-    for (var d = 0u; d < hs; d++) {
-      dst[o + d] = dq[d] * p.scale;
-    }
+    store_row(qkv_at(blk.b, i, 0u, blk.h), &dq, p.scale);
   }
 }
 
@@ -304,17 +330,16 @@ fn attention_backward_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(local_invo
   }
   let j = blk.start + lid.x;
   let live = j < p.T;
-  let hs = p.hs;
-  var k: array<f32, MAX_HS>; // pre-scaled
-  var v: array<f32, MAX_HS>;
-  var dk: array<f32, MAX_HS>;
-  var dv: array<f32, MAX_HS>;
-  for (var d = 0u; d < hs; d++) {
-    dk[d] = 0.0;
-    dv[d] = 0.0;
-    if (live) {
-      k[d] = qkv[qkv_at(blk.b, j, 1u, blk.h) + d] * p.scale;
-      v[d] = qkv[qkv_at(blk.b, j, 2u, blk.h) + d];
+  let hs4 = p.hs4;
+  var k: array<vec4f, MAX_HS4>; // pre-scaled
+  var v: array<vec4f, MAX_HS4>;
+  var dk: array<vec4f, MAX_HS4>;
+  var dv: array<vec4f, MAX_HS4>;
+  if (live) {
+    let a = qkv_at(blk.b, j, 1u, blk.h);
+    for (var d4 = 0u; d4 < hs4; d4++) {
+      k[d4] = qkv4(a, d4) * p.scale;
+      v[d4] = qkv4(a + p.C, d4);
     }
   }
   // Causal: no query before this block's first key sees any of its keys.
@@ -336,23 +361,21 @@ fn attention_backward_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(local_invo
     for (var r = first; r < n; r++) {
       var s = 0.0;
       var dp = 0.0;
-      for (var d = 0u; d < hs; d++) {
-        s += k[d] * tile_a[r * hs + d];
-        dp += v[d] * tile_b[r * hs + d];
+      for (var d4 = 0u; d4 < hs4; d4++) {
+        s += dot(k[d4], tile_a[r * hs4 + d4]);
+        dp += dot(v[d4], tile_b[r * hs4 + d4]);
       }
       let pij = exp(s - tile_lse[r]);
       let ds = pij * (dp - tile_d[r]);
-      for (var d = 0u; d < hs; d++) {
-        dv[d] += pij * tile_b[r * hs + d];
-        dk[d] += ds * tile_a[r * hs + d];
+      for (var d4 = 0u; d4 < hs4; d4++) {
+        dv[d4] += pij * tile_b[r * hs4 + d4];
+        dk[d4] += ds * tile_a[r * hs4 + d4];
       }
     }
   }
   if (live) {
-    let o = qkv_at(blk.b, j, 1u, blk.h);
-    for (var d = 0u; d < hs; d++) {
-      dst[o + d] = dk[d] * p.scale;
-      dst[o + p.C + d] = dv[d];
-    }
+    let a = qkv_at(blk.b, j, 1u, blk.h);
+    store_row(a, &dk, p.scale);
+    store_row(a + p.C, &dv, 1.0);
   }
 }

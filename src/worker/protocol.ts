@@ -1,5 +1,14 @@
 // The one typed message protocol between the app and the engine worker. Requests carry an
-// id; each gets exactly one reply with the same id. Errors cross as plain data.
+// id; each gets exactly one reply with the same id. Events (progress, metrics, sample tokens,
+// state changes) flow from the worker without a request. Errors cross as plain data.
+import type { GPTConfig } from '../engine/model/config';
+import type { MemoryEstimate } from '../engine/model/memory';
+import type { GenerateOptions } from '../engine/sample/generate';
+import type { TokenizerJSON } from '../engine/tokenize';
+import type { TrainSettings } from '../engine/train/settings';
+import type { EvalReport, StepReport } from '../engine/train/trainer';
+
+export type { EvalReport, StepReport };
 
 export interface AdapterReport {
   description: string;
@@ -9,17 +18,77 @@ export interface AdapterReport {
   shaders: { file: string; ok: boolean }[];
 }
 
-export type Request = { id: number; type: 'probe' };
+export type TokenizerChoice = { kind: 'char' } | { kind: 'bpe'; vocabSize: number };
+
+export interface DataReport {
+  chars: number;
+  tokens: number;
+  vocabSize: number;
+  trainTokens: number;
+  valTokens: number;
+  tokenizer: TokenizerJSON;
+}
+
+export type Backend = 'gpu' | 'cpu';
+
+/** The model's shape and variants; the vocabulary size comes from the tokenizer. */
+export type ModelChoice = Omit<GPTConfig, 'vocabSize'>;
+
+export interface ModelReport {
+  backend: Backend;
+  config: GPTConfig;
+  params: number;
+  memory: MemoryEstimate;
+}
+
+export type TrainChanges = Partial<Pick<TrainSettings, 'lr' | 'minLr' | 'warmupSteps' | 'maxSteps' | 'weightDecay' | 'gradClip' | 'evalEvery' | 'evalIters'>>;
+
+export interface AttentionReport {
+  /** Printable label of each prompt token (the heatmaps' axes). */
+  tokens: string[];
+  nLayer: number;
+  nHead: number;
+  /** One (NH, T, T) array per layer: row = query position, column = key position. */
+  probs: Float32Array[];
+}
+
+export interface SampleResult {
+  text: string;
+  tokens: number[];
+}
+
+export type TrainState = 'idle' | 'running' | 'paused' | 'done' | 'diverged';
+
+export type Request =
+  | { id: number; type: 'probe' }
+  | { id: number; type: 'setData'; text: string; tokenizer: TokenizerChoice }
+  | { id: number; type: 'createModel'; model: ModelChoice; train: TrainSettings; backend: Backend; params?: Float32Array }
+  | { id: number; type: 'train'; action: 'start' | 'pause' | 'step' }
+  | { id: number; type: 'updateTrain'; changes: TrainChanges }
+  | { id: number; type: 'evaluate' }
+  | { id: number; type: 'sample'; prompt: string; options: GenerateOptions }
+  | { id: number; type: 'attention'; prompt: string }
+  | { id: number; type: 'getParams' }
+  | { id: number; type: 'dispose' };
 
 export type RequestType = Request['type'];
 
 export interface ResultOf {
   probe: AdapterReport;
+  setData: DataReport;
+  createModel: ModelReport;
+  train: { step: number; state: TrainState };
+  updateTrain: { step: number };
+  evaluate: EvalReport;
+  sample: SampleResult;
+  attention: AttentionReport;
+  getParams: { step: number; params: Float32Array };
+  dispose: null;
 }
 
 /** An error as it crosses the worker boundary: enough for a specific message in the UI. */
 export interface WireError {
-  name: string; // 'GpuUnavailableError' | 'ShaderCompileError' | 'DeviceLostError' | 'ShapeError' | 'Error'
+  name: string; // 'GpuUnavailableError' | 'ShaderCompileError' | 'DeviceLostError' | 'ShapeError' | 'CorpusTooShortError' | ...
   message: string;
   /** GpuUnavailableError.reason, ShaderCompileError file:line, ... */
   code?: string;
@@ -30,7 +99,12 @@ export type Reply =
   | { id: number; ok: true; result: ResultOf[RequestType] }
   | { id: number; ok: false; error: WireError };
 
-/** Unsolicited messages from the worker (device loss, later: metrics and samples). */
-export type Event = { type: 'device-lost'; error: WireError };
+export type Event =
+  | { type: 'device-lost'; error: WireError }
+  | { type: 'progress'; task: 'tokenize' | 'compile'; fraction: number; message: string }
+  | { type: 'step'; report: StepReport }
+  | { type: 'eval'; report: EvalReport }
+  | { type: 'state'; state: TrainState; step: number; message?: string }
+  | { type: 'sample-token'; sampleId: number; token: number; text: string; label: string; probs: Float32Array; logits: Float32Array };
 
 export type WorkerMessage = Reply | ({ id?: undefined } & Event);

@@ -19,6 +19,10 @@ const PROBS_TOL = { atol: 1e-7, rtol: 1e-5 };
 // Gradients (|g| ≲ 7) sum up to 37 terms P·(dP − D) in which dP − D cancels: worst seen
 // 2e-6 absolute. D itself is one dot product of hs terms.
 const BACKWARD_TOL = { atol: 1e-5, rtol: 1e-5 };
+// Scores near −120: float32 rounding of a score is ≈ |s|·ε ≈ 1e-5 absolute, which becomes
+// the relative error of every probability and so of out (worst seen 1.7e-5). A NaN or Inf from
+// a bad initial max, or a missed rescale, is still off by orders of magnitude.
+const LARGE_SCORE_TOL = { atol: 1e-4, rtol: 1e-4 };
 
 interface Shape {
   B: number;
@@ -127,13 +131,56 @@ describe('attention kernels', () => {
     }
   }
 
-  it('rejects a head size above 128 with a ShapeError', async () => {
+  it('scores far below zero: the first visible key sets the running max (no exp overflow)', async () => {
     const gpu = await getTestGpu();
-    const [T, C, NH] = [2, 258, 2];
-    const qkv = createTensor(gpu, 'qkv', [1, T, 3 * C]);
-    const call = () => attentionForward(gpu, createTensor(gpu, 'out', [1, T, C]), createTensor(gpu, 'lse', [1, NH, T]), qkv,
-      { nHead: NH, causal: true });
-    expect(call).toThrow(ShapeError);
-    expect(call).toThrow(/head size 129/);
+    const seed = freshSeed();
+    const rng = new Rng(seed);
+    const { B, T, C, NH } = TILED;
+    const hs = C / NH;
+    // q ≈ −30·u and k ≈ u with |u|² = hs for one random direction u per head: every score is
+    // ≈ −30·√hs = −120 ± a few, so every row's first visible key is far below the −88 at which
+    // exp(−s) overflows float32, and the softmax is still peaked.
+    const u = randn(rng, C);
+    for (let h = 0; h < NH; h++) {
+      const norm = Math.hypot(...u.subarray(h * hs, (h + 1) * hs));
+      for (let d = 0; d < hs; d++) u[h * hs + d] *= Math.sqrt(hs) / norm;
+    }
+    const qkv = f32(randn(rng, B * T * 3 * C).map((x, e) => {
+      const [part, c] = [Math.floor((e % (3 * C)) / C), e % C];
+      return part === 0 ? 0.1 * x - 30 * u[c] : part === 1 ? 0.1 * x + u[c] : x;
+    }));
+    for (const causal of [true, false]) {
+      const opts = { nHead: NH, causal };
+      const out = new Float64Array(B * T * C);
+      const lse = new Float64Array(B * NH * T);
+      ref.attentionForward(out, lse, qkv, B, T, C, opts);
+      expect(Math.max(...lse), `seed ${seed}: some row's scores are not below −90`).toBeLessThan(-90);
+      const gOut = poisoned(gpu, 'out', [B, T, C]);
+      const gLse = poisoned(gpu, 'lse', [B, NH, T]);
+      await run(gpu, [await attentionForward(gpu, gOut, gLse, upload(gpu, 'qkv', [B, T, 3 * C], qkv), opts)]);
+      expectClose(`attention_forward out (causal=${causal})`, await download(gpu, gOut), out, LARGE_SCORE_TOL, seed);
+      expectClose(`attention_forward lse (causal=${causal})`, await download(gpu, gLse), lse, LARGE_SCORE_TOL, seed);
+      await checkGuards(gpu, gOut);
+      await checkGuards(gpu, gLse);
+    }
+  });
+
+  it('rejects bad shapes with a ShapeError that says what is wrong', async () => {
+    const gpu = await getTestGpu();
+    const t = (shape: number[]) => createTensor(gpu, 'x', shape);
+    const [B, T] = [1, 2];
+    const fwd = (C: number, NH: number, outShape = [B, T, C], lseShape = [B, NH, T]) => () =>
+      attentionForward(gpu, t(outShape), t(lseShape), t([B, T, 3 * C]), { nHead: NH, causal: true });
+    expect(fwd(258, 2)).toThrow(ShapeError);
+    expect(fwd(258, 2)).toThrow(/head size 129 .* exceeds the supported maximum of 128/);
+    await expect(fwd(256, 2)()).resolves.toBeDefined(); // hs = 128 exactly is supported
+    expect(fwd(20, 3)).toThrow(/3 heads do not divide the 20 channels/);
+    expect(fwd(20, 2, [B, T, 21])).toThrow(ShapeError);
+    expect(fwd(20, 2, undefined, [B, 2, T + 1])).toThrow(ShapeError);
+    const probs = () => attentionProbs(gpu, t([B, 2, T, T + 1]), t([B, T, 60]), t([B, 2, T]), { nHead: 2, causal: true });
+    expect(probs).toThrow(ShapeError);
+    const bwd = () => attentionBackward(gpu, t([B, T, 60]), t([B, T, 20]), t([B, T, 60]), t([B, T, 20]), t([B, 2, T]),
+      t([B, 2, T + 1]), { nHead: 2, causal: true });
+    await expect(bwd()).rejects.toThrow(/expected x of shape \(1, 2, 2\), got \(1, 2, 3\)/);
   });
 });

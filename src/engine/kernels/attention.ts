@@ -68,6 +68,7 @@ function params(gpu: Gpu, d: Dims, causal: boolean): GPUBuffer {
     ['u32', d.C],
     ['u32', d.NH],
     ['u32', d.hs],
+    ['u32', Math.ceil(d.hs / 4)],
     ['u32', causal ? 1 : 0],
     ['f32', 1 / Math.sqrt(d.hs)],
   ]);

@@ -6,7 +6,7 @@ import type { GPTConfig } from '../model/config';
 import { paramLayout, type ParamLayout } from '../model/params';
 import { buildTokenBuckets } from '../kernels/buckets';
 import { activationBackward, activationForward } from './activation-dispatch';
-import { attentionBackward, attentionForward } from './attention';
+import { attentionBackward, attentionForward, attentionProbs } from './attention';
 import { crossentropyBackward, crossentropyForward } from './crossentropy';
 import { encoderBackward, encoderForward } from './encoder';
 import { layernormBackward, layernormForward } from './layernorm';
@@ -126,6 +126,18 @@ export class RefGPT {
     }
     this.acts = { B, T, tokens, targets: targets ?? new Uint32Array(0), encoded, layers, final, lnfMean, lnfRstd, logits, losses };
     return { logits, loss };
+  }
+
+  /** Every layer's attention probabilities (B, NH, T, T) for the last forward. */
+  attentionProbs(): Float64Array[] {
+    const a = this.acts;
+    if (!a) throw new Error('attentionProbs needs a forward first');
+    const { nHead: NH, nEmbd: C, causal } = { ...this.config };
+    return a.layers.map((x) => {
+      const probs = new Float64Array(a.B * NH * a.T * a.T);
+      attentionProbs(probs, x.qkv, x.lse, a.B, a.T, C, { nHead: NH, causal });
+      return probs;
+    });
   }
 
   zeroGrad(): void {

@@ -1,0 +1,164 @@
+// The two engines a session can train with, behind one interface: the GPU engine, and the
+// float64 CPU reference for machines without WebGPU (small models only).
+import type { Gpu } from '../engine/gpu/device';
+import type { GPTConfig } from '../engine/model/config';
+import { Trainer, type EvalReport, type TrainerEvents } from '../engine/train/trainer';
+import type { TrainSettings } from '../engine/train/settings';
+import { RefTrainer } from '../engine/ref/trainer';
+import { Decoder } from '../engine/sample/decoder';
+import { Inference } from '../engine/sample/inference';
+import { RerunSource, type LogitsSource } from '../engine/sample/generate';
+import { sampleBatch, splitTokens } from '../engine/train/data';
+import { Rng } from '../engine/util/rng';
+import type { TrainChanges } from './protocol';
+
+export interface ModelBackend {
+  readonly kind: 'gpu' | 'cpu';
+  readonly step: number;
+  readonly diverged: { step: number; loss: number } | null;
+  /** Queues one optimizer step; metrics arrive through the events. */
+  trainStep(): Promise<void>;
+  /** Waits until every queued step has reported. */
+  flush(): Promise<void>;
+  evaluate(): Promise<EvalReport>;
+  update(changes: TrainChanges): void;
+  logitsSource(): Promise<LogitsSource>;
+  /** Every layer's attention probabilities (NH, T, T) for a token sequence. */
+  attention(tokens: Uint32Array): Promise<Float32Array[]>;
+  params(): Promise<Float32Array>;
+  destroy(): void;
+}
+
+export class GpuBackend implements ModelBackend {
+  readonly kind = 'gpu';
+  private decoder: Decoder | null = null;
+  private inference: Inference;
+
+  private constructor(private readonly trainer: Trainer) {
+    this.inference = new Inference(trainer.gpu, trainer.weights);
+  }
+
+  static async create(gpu: Gpu, config: GPTConfig, settings: TrainSettings, tokens: Uint32Array, events: TrainerEvents, params?: Float32Array) {
+    return new GpuBackend(await Trainer.create(gpu, config, settings, tokens, { events, params }));
+  }
+
+  get step() {
+    return this.trainer.step;
+  }
+  get diverged() {
+    return this.trainer.diverged;
+  }
+  trainStep() {
+    return this.trainer.trainStep();
+  }
+  flush() {
+    return this.trainer.flush();
+  }
+  evaluate() {
+    return this.trainer.evaluate();
+  }
+  update(changes: TrainChanges) {
+    this.trainer.update(changes);
+  }
+  async logitsSource(): Promise<LogitsSource> {
+    const c = this.trainer.config;
+    if (!c.causal) {
+      // Without the mask a KV cache is wrong: every earlier position sees the new token.
+      return new RerunSource(c.blockSize, c.vocabSize, (ctx) => this.inference.logits(ctx));
+    }
+    this.decoder ??= await Decoder.build(this.trainer.gpu, this.trainer.weights);
+    return this.decoder;
+  }
+  attention(tokens: Uint32Array) {
+    return this.inference.attention(tokens);
+  }
+  params() {
+    return this.trainer.weights.read('params');
+  }
+  destroy() {
+    this.decoder?.destroy();
+    this.inference.destroy();
+    this.trainer.destroy();
+  }
+}
+
+export class CpuBackend implements ModelBackend {
+  readonly kind = 'cpu';
+  diverged: { step: number; loss: number } | null = null;
+  private readonly trainer: RefTrainer;
+  private lastTime = 0;
+
+  constructor(
+    private readonly config: GPTConfig,
+    private settings: TrainSettings,
+    private readonly tokens: Uint32Array,
+    private readonly events: TrainerEvents,
+    params?: Float32Array,
+  ) {
+    this.trainer = new RefTrainer(config, settings, tokens, params);
+  }
+
+  get step() {
+    return this.trainer.step;
+  }
+
+  async trainStep() {
+    const t0 = performance.now();
+    const { loss, lr } = this.trainer.trainStep();
+    const now = performance.now();
+    const stepMs = now - (this.lastTime || t0);
+    this.lastTime = now;
+    const step = this.trainer.step;
+    if (!Number.isFinite(loss) && !this.diverged) {
+      this.diverged = { step, loss };
+      this.events.onDiverged?.(step, loss);
+    }
+    const s = this.settings;
+    this.events.onStep?.({ step, loss, lr, stepMs, tokensPerSec: (s.batchSize * s.blockSize * s.gradAccumSteps * 1000) / stepMs });
+    // Let the worker read its messages between steps (pause, sliders).
+    await new Promise((r) => setTimeout(r, 0));
+  }
+
+  async flush() {
+    this.lastTime = 0;
+  }
+
+  async evaluate(): Promise<EvalReport> {
+    const s = this.settings;
+    const split = splitTokens(this.tokens, s.blockSize);
+    const rng = new Rng(s.seed * 7919 + this.step);
+    const out = { step: this.step, train: 0, val: 0 };
+    for (const which of ['train', 'val'] as const) {
+      let sum = 0;
+      for (let i = 0; i < s.evalIters; i++) {
+        const b = sampleBatch(rng, split[which], s.batchSize, s.blockSize);
+        sum += this.trainer.model.forward(b.inputs, b.targets, s.batchSize, s.blockSize).loss;
+      }
+      out[which] = sum / s.evalIters;
+    }
+    return out;
+  }
+
+  update(changes: TrainChanges) {
+    this.settings = { ...this.settings, ...changes };
+    this.trainer.settings = this.settings;
+  }
+
+  async logitsSource(): Promise<LogitsSource> {
+    const m = this.trainer.model;
+    return new RerunSource(this.config.blockSize, this.config.vocabSize, async (ctx) =>
+      Float32Array.from(m.forward(ctx, null, 1, ctx.length).logits),
+    );
+  }
+
+  async attention(tokens: Uint32Array) {
+    this.trainer.model.forward(tokens, null, 1, tokens.length);
+    return this.trainer.model.attentionProbs().map((p) => Float32Array.from(p));
+  }
+
+  async params() {
+    return Float32Array.from(this.trainer.model.params);
+  }
+
+  destroy() {}
+}

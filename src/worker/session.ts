@@ -1,0 +1,226 @@
+// A training session inside the worker: the corpus and its tokenizer, the model (on the GPU
+// or the CPU reference), the run loop, sampling and attention maps. One per worker.
+import type { Gpu } from '../engine/gpu/device';
+import { validateConfig, type GPTConfig } from '../engine/model/config';
+import { checkMemory, DEFAULT_MEMORY_BUDGET, estimateMemory } from '../engine/model/memory';
+import { countParams } from '../engine/model/params';
+import { generate, type GenerateOptions } from '../engine/sample/generate';
+import { CharTokenizer, trainBpe, type Tokenizer } from '../engine/tokenize';
+import { splitTokens } from '../engine/train/data';
+import { validateSettings, type TrainSettings } from '../engine/train/settings';
+import type { TrainerEvents } from '../engine/train/trainer';
+import { CpuBackend, GpuBackend, type ModelBackend } from './backends';
+import type { AttentionReport, Backend, DataReport, Event, ModelChoice, ModelReport, SampleResult, TokenizerChoice, TrainChanges, TrainState } from './protocol';
+
+/** A request the user can fix by changing an input; the UI shows it next to that input. */
+export class InputError extends Error {
+  override name = 'InputError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** CPU mode runs float64 JavaScript: keep it to models that train in seconds per step. */
+export const CPU_MAX_PARAMS = 250_000;
+
+export class Session {
+  private text = '';
+  private tokenizer: Tokenizer | null = null;
+  private tokens: Uint32Array | null = null;
+  private backend: ModelBackend | null = null;
+  private config: GPTConfig | null = null;
+  private settings: TrainSettings | null = null;
+  private state: TrainState = 'idle';
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly getGpu: () => Promise<Gpu>,
+    private readonly emit: (e: Event) => void,
+  ) {}
+
+  async setData(text: string, choice: TokenizerChoice): Promise<DataReport> {
+    if (text.length === 0) throw new InputError('text', 'The text is empty: paste or open some text to train on.');
+    await this.dispose();
+    let tok: Tokenizer;
+    if (choice.kind === 'bpe') {
+      tok = trainBpe(text, choice.vocabSize, {
+        onProgress: (fraction, message) => this.emit({ type: 'progress', task: 'tokenize', fraction, message }),
+      });
+    } else {
+      tok = CharTokenizer.fromCorpus(text);
+    }
+    if (tok.vocabSize < 2) {
+      throw new InputError('text', 'The text uses a single distinct character: there is nothing to predict. Use text with some variety.');
+    }
+    const tokens = tok.encode(text);
+    this.emit({ type: 'progress', task: 'tokenize', fraction: 1, message: `${tokens.length} tokens` });
+    this.text = text;
+    this.tokenizer = tok;
+    this.tokens = tokens;
+    const cut = Math.floor(tokens.length * 0.9);
+    return { chars: text.length, tokens: tokens.length, vocabSize: tok.vocabSize, trainTokens: cut, valTokens: tokens.length - cut, tokenizer: tok.toJSON() };
+  }
+
+  async createModel(model: ModelChoice, train: TrainSettings, backend: Backend, params?: Float32Array): Promise<ModelReport> {
+    if (!this.tokens || !this.tokenizer) throw new InputError('text', 'Choose the text to train on first.');
+    await this.disposeModel();
+    const config: GPTConfig = { ...model, vocabSize: this.tokenizer.vocabSize };
+    const problems = [...validateConfig(config), ...validateSettings(train, config.blockSize)];
+    if (problems.length) throw new InputError('model', problems.join(' '));
+    try {
+      splitTokens(this.tokens, train.blockSize);
+    } catch (e) {
+      throw new InputError('text', (e as Error).message);
+    }
+    const memory = estimateMemory(config, train.batchSize, train.blockSize);
+    const nParams = countParams(config);
+    const events: TrainerEvents = {
+      onStep: (report) => this.emit({ type: 'step', report }),
+      onDiverged: (step, loss) => {
+        this.state = 'diverged';
+        this.emit({
+          type: 'state',
+          state: 'diverged',
+          step,
+          message: `The loss became ${loss} at step ${step}, so training paused. The learning rate (${this.settings?.lr}) is probably too high: lower it and reset.`,
+        });
+      },
+    };
+    if (backend === 'gpu') {
+      const gpu = await this.getGpu();
+      const fit = checkMemory(memory, { ...gpu.limits, budget: DEFAULT_MEMORY_BUDGET }, config, train.batchSize, train.blockSize);
+      if (fit) throw new InputError('model', fit);
+      this.backend = await GpuBackend.create(gpu, config, train, this.tokens, events, params);
+    } else {
+      if (nParams > CPU_MAX_PARAMS) {
+        throw new InputError('model', `CPU mode handles models up to ${CPU_MAX_PARAMS.toLocaleString('en')} parameters; this one has ${nParams.toLocaleString('en')}. Choose fewer layers or a smaller width.`);
+      }
+      this.backend = new CpuBackend(config, train, this.tokens, events, params);
+    }
+    this.config = config;
+    this.settings = train;
+    this.setState('paused');
+    return { backend, config, params: nParams, memory };
+  }
+
+  private setState(state: TrainState, message?: string): void {
+    this.state = state;
+    this.emit({ type: 'state', state, step: this.backend?.step ?? 0, message });
+  }
+
+  private requireBackend(): ModelBackend {
+    if (!this.backend) throw new InputError('model', 'Create the model first.');
+    return this.backend;
+  }
+
+  async train(action: 'start' | 'pause' | 'step'): Promise<{ step: number; state: TrainState }> {
+    const b = this.requireBackend();
+    if (action === 'pause') {
+      if (this.state === 'running') this.setState('paused');
+      await this.loop;
+      return { step: b.step, state: this.state };
+    }
+    if (this.state === 'diverged') throw new InputError('train', 'Training diverged: lower the learning rate and reset the model.');
+    if (this.state === 'running') return { step: b.step, state: this.state };
+    if (action === 'step') {
+      await b.trainStep();
+      await b.flush();
+      await this.maybeEvaluate(b);
+      return { step: b.step, state: this.state };
+    }
+    this.setState('running');
+    this.loop = this.run(b);
+    return { step: b.step, state: this.state };
+  }
+
+  private async run(b: ModelBackend): Promise<void> {
+    try {
+      while (this.state === 'running' && b.step < this.settings!.maxSteps && !b.diverged) {
+        await b.trainStep();
+        await this.maybeEvaluate(b);
+      }
+      await b.flush();
+      if (this.state === 'running') this.setState(b.step >= this.settings!.maxSteps ? 'done' : 'paused');
+    } catch (e) {
+      this.setState('paused', `Training stopped: ${(e as Error).message}`);
+    }
+  }
+
+  private async maybeEvaluate(b: ModelBackend): Promise<void> {
+    const every = this.settings!.evalEvery;
+    if (every > 0 && b.step % every === 0 && !b.diverged) this.emit({ type: 'eval', report: await b.evaluate() });
+  }
+
+  updateTrain(changes: TrainChanges): { step: number } {
+    const b = this.requireBackend();
+    b.update(changes);
+    this.settings = { ...this.settings!, ...changes };
+    return { step: b.step };
+  }
+
+  async evaluate() {
+    const b = this.requireBackend();
+    const r = await b.evaluate();
+    this.emit({ type: 'eval', report: r });
+    return r;
+  }
+
+  private encodePrompt(prompt: string): Uint32Array {
+    const ids = this.tokenizer!.encode(prompt, { unknown: 'skip' });
+    // An empty prompt starts from the first token of the text (a newline, often).
+    return ids.length ? ids : this.tokens!.subarray(0, 1);
+  }
+
+  async sample(id: number, prompt: string, options: GenerateOptions): Promise<SampleResult> {
+    const b = this.requireBackend();
+    const tok = this.tokenizer!;
+    const src = await b.logitsSource();
+    const stream = tok.streamDecoder();
+    const out: number[] = [];
+    let text = '';
+    for await (const g of generate(src, this.encodePrompt(prompt), options)) {
+      out.push(g.token);
+      const piece = stream.push(g.token);
+      text += piece;
+      this.emit({ type: 'sample-token', sampleId: id, token: g.token, text: piece, label: tok.tokenLabel(g.token), probs: Float32Array.from(g.probs), logits: g.logits });
+    }
+    text += stream.flush();
+    return { text, tokens: out };
+  }
+
+  async attention(prompt: string): Promise<AttentionReport> {
+    const b = this.requireBackend();
+    const ids = this.encodePrompt(prompt).slice(-this.config!.blockSize);
+    const probs = await b.attention(ids);
+    return { tokens: Array.from(ids, (id) => this.tokenizer!.tokenLabel(id)), nLayer: this.config!.nLayer, nHead: this.config!.nHead, probs };
+  }
+
+  async getParams(): Promise<{ step: number; params: Float32Array }> {
+    const b = this.requireBackend();
+    await b.flush();
+    return { step: b.step, params: await b.params() };
+  }
+
+  private async disposeModel(): Promise<void> {
+    if (this.state === 'running') this.state = 'paused';
+    await this.loop;
+    this.loop = null;
+    this.backend?.destroy();
+    this.backend = null;
+    this.state = 'idle';
+  }
+
+  async dispose(): Promise<void> {
+    await this.disposeModel();
+    this.tokens = null;
+    this.tokenizer = null;
+    this.text = '';
+  }
+
+  get corpusLength(): number {
+    return this.text.length;
+  }
+}
