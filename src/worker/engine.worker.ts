@@ -4,7 +4,8 @@ import { acquireGpu, describeAdapter, type Gpu } from '../engine/gpu/device';
 import { compileModule } from '../engine/gpu/pipelines';
 import { allShaders } from '../engine/kernels/shaders';
 import { toWireError } from './errors';
-import type { AdapterReport, Reply, Request, WorkerMessage } from './protocol';
+import type { AdapterReport, Reply, Request, ResultOf, WorkerMessage } from './protocol';
+import { Session } from './session';
 
 let gpu: Promise<Gpu> | null = null;
 
@@ -54,17 +55,41 @@ async function probe(): Promise<AdapterReport> {
   };
 }
 
+const session = new Session(getGpu, (e) => post(e));
+
+async function handle(req: Request): Promise<ResultOf[Request['type']]> {
+  switch (req.type) {
+    case 'probe':
+      return probe();
+    case 'setData':
+      return session.setData(req.text, req.tokenizer);
+    case 'createModel':
+      return session.createModel(req.model, req.train, req.backend, req.params);
+    case 'train':
+      return session.train(req.action);
+    case 'updateTrain':
+      return session.updateTrain(req.changes);
+    case 'evaluate':
+      return session.evaluate();
+    case 'sample':
+      return session.sample(req.id, req.prompt, req.options);
+    case 'attention':
+      return session.attention(req.prompt);
+    case 'getParams':
+      return session.getParams();
+    case 'dispose':
+      await session.dispose();
+      return null;
+    default:
+      throw new Error(`unknown request ${(req as { type: string }).type}`);
+  }
+}
+
 self.onmessage = async (ev: MessageEvent<Request>) => {
   const req = ev.data;
   let reply: Reply;
   try {
-    switch (req.type) {
-      case 'probe':
-        reply = { id: req.id, ok: true, result: await probe() };
-        break;
-      default:
-        throw new Error(`unknown request ${(req as { type: string }).type}`);
-    }
+    reply = { id: req.id, ok: true, result: await handle(req) };
   } catch (e) {
     reply = { id: req.id, ok: false, error: toWireError(e) };
   }

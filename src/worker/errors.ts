@@ -1,6 +1,7 @@
 // Turning engine errors into WireErrors and back into readable text.
 import { DeviceLostError, GpuUnavailableError, ShaderCompileError, ShapeError } from '../engine/gpu/errors';
 import type { WireError } from './protocol';
+import { InputError } from './session';
 
 export function toWireError(e: unknown): WireError {
   if (e instanceof GpuUnavailableError) return { name: e.name, message: e.message, code: e.reason };
@@ -14,6 +15,7 @@ export function toWireError(e: unknown): WireError {
   }
   if (e instanceof DeviceLostError) return { name: e.name, message: e.message, code: e.reason };
   if (e instanceof ShapeError) return { name: e.name, message: e.message };
+  if (e instanceof InputError) return { name: e.name, message: e.message, code: e.field };
   if (e instanceof Error) return { name: e.name || 'Error', message: e.message };
   return { name: 'Error', message: String(e) };
 }

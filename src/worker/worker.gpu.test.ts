@@ -1,0 +1,103 @@
+// The engine worker through its message protocol, as the app uses it: data, model, training
+// steps, sampling, attention maps, and the specific errors for bad input.
+import { afterAll, describe, expect, it } from 'vitest';
+import { EngineClient, WorkerRequestError } from './client';
+import { DEFAULT_CONFIG } from '../engine/model/config';
+import { DEFAULT_TRAIN, type TrainSettings } from '../engine/train/settings';
+import type { Event, ModelChoice } from './protocol';
+
+const client = EngineClient.create();
+const events: Event[] = [];
+client.onEvent((e) => events.push(e));
+afterAll(() => client.terminate());
+
+const { vocabSize: _v, ...base } = DEFAULT_CONFIG;
+const model: ModelChoice = { ...base, nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 16 };
+const train: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 4, blockSize: 16, lr: 1e-2, minLr: 1e-2, warmupSteps: 0, maxSteps: 1000, evalEvery: 0 };
+const text = 'abcabcabd '.repeat(60) + 'the end.';
+
+async function rejection(p: Promise<unknown>): Promise<WorkerRequestError> {
+  const e = await p.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  expect(e).toBeInstanceOf(WorkerRequestError);
+  return e as WorkerRequestError;
+}
+
+describe('engine worker', () => {
+  it('explains empty and one-character text', async () => {
+    const empty = await rejection(client.request('setData', { text: '', tokenizer: { kind: 'char' } }));
+    expect(empty.wire).toMatchObject({ name: 'InputError', code: 'text' });
+    expect(empty.message).toMatch(/empty/);
+    const one = await rejection(client.request('setData', { text: 'aaaaaaa', tokenizer: { kind: 'char' } }));
+    expect(one.message).toMatch(/single distinct character/);
+  });
+
+  it('explains a corpus shorter than the block size', async () => {
+    await client.request('setData', { text: 'hello world', tokenizer: { kind: 'char' } });
+    const e = await rejection(client.request('createModel', { model, train, backend: 'gpu' }));
+    expect(e.wire.code).toBe('text');
+    expect(e.message).toMatch(/11 tokens long; with block size 16 it needs at least \d+/);
+  });
+
+  it('refuses a model too large for the device with the numbers and a suggestion', async () => {
+    await client.request('setData', { text, tokenizer: { kind: 'char' } });
+    const huge: ModelChoice = { ...model, nLayer: 8, nEmbd: 4096, nHead: 32 };
+    const e = await rejection(client.request('createModel', { model: huge, train, backend: 'gpu' }));
+    expect(e.wire.code).toBe('model');
+    expect(e.message).toMatch(/GiB|MiB/);
+    expect(e.message).toMatch(/smaller/);
+  });
+
+  it('trains, samples and maps attention', async () => {
+    const data = await client.request('setData', { text, tokenizer: { kind: 'char' } });
+    expect(data.vocabSize).toBe(10); // a b c d space t h e n .
+    const created = await client.request('createModel', { model, train, backend: 'gpu' });
+    expect(created.params).toBeGreaterThan(1000);
+    events.length = 0;
+    for (let i = 0; i < 3; i++) await client.request('train', { action: 'step' });
+    const steps = events.filter((e) => e.type === 'step');
+    expect(steps.map((e) => (e.type === 'step' ? e.report.step : 0))).toEqual([1, 2, 3]);
+    const ev = await client.request('evaluate');
+    expect(ev.val).toBeGreaterThan(0);
+    const opts = { temperature: 1, topK: 0, topP: 1, greedy: false, maxTokens: 5, seed: 7 };
+    const s1 = await client.request('sample', { prompt: 'abc', options: opts });
+    const s2 = await client.request('sample', { prompt: 'abc', options: opts });
+    expect(s1.tokens).toHaveLength(5);
+    expect(s2.text).toBe(s1.text);
+    const tokenEvents = events.filter((e) => e.type === 'sample-token');
+    expect(tokenEvents).toHaveLength(10);
+    const att = await client.request('attention', { prompt: 'abcab' });
+    expect(att.tokens).toEqual(['a', 'b', 'c', 'a', 'b']);
+    expect(att.probs).toHaveLength(1);
+    expect(att.probs[0]).toHaveLength(2 * 5 * 5);
+    expect(att.probs[0][1]).toBe(0); // query 0 cannot see key 1
+  });
+
+  it('pauses with a message when the loss becomes NaN', async () => {
+    await client.request('createModel', { model, train: { ...train, lr: 1e30, minLr: 1e30, gradClip: 0 }, backend: 'gpu' });
+    events.length = 0;
+    await client.request('train', { action: 'start' });
+    const deadline = Date.now() + 60_000;
+    while (!events.some((e) => e.type === 'state' && e.state === 'diverged') && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const diverged = events.find((e) => e.type === 'state' && e.state === 'diverged');
+    expect(diverged && diverged.type === 'state' ? diverged.message : '').toMatch(/learning rate .* too high/);
+    const e = await rejection(client.request('train', { action: 'step' }));
+    expect(e.message).toMatch(/diverged/);
+  });
+
+  it('CPU mode trains the same model without WebGPU', async () => {
+    await client.request('createModel', { model, train, backend: 'cpu' });
+    events.length = 0;
+    await client.request('train', { action: 'step' });
+    await client.request('train', { action: 'step' });
+    const losses = events.flatMap((e) => (e.type === 'step' ? [e.report.loss] : []));
+    expect(losses).toHaveLength(2);
+    expect(losses[0]).toBeGreaterThan(1);
+    const s = await client.request('sample', { prompt: 'ab', options: { temperature: 1, topK: 3, topP: 1, greedy: false, maxTokens: 3, seed: 1 } });
+    expect(s.tokens).toHaveLength(3);
+  });
+});
