@@ -7,10 +7,15 @@
 //   matmul_bias_backward: dbias (N) += Σ_rows A (M, N)
 //
 // Each workgroup owns a BM×BN output tile and walks K in steps of BK, staging both operands
-// in workgroup memory; each invocation keeps a 4×4 block of outputs in registers, so one
-// staged value feeds four multiply-adds instead of one. Out-of-range operand elements are
-// staged as zeros, which makes partial tiles at every edge (M, N and K) exact; only the
-// final store needs bounds checks.
+// in workgroup memory; each invocation keeps an 8×8 block of outputs in registers, so one
+// staged value feeds eight multiply-adds. Out-of-range operand elements are staged as zeros,
+// which makes partial tiles at every edge (M, N and K) exact; only the final store needs
+// bounds checks.
+//
+// Why 8×8 and hand-unrolled: on SwiftShader (our CI and no-GPU machines) every workgroup
+// memory read with a per-invocation index is a gather costing several multiply-adds, so
+// reads per multiply-add decide the speed (4×4: 1/2, 8×8: 1/4); and a loop over the block
+// indexes the accumulators dynamically, which moves them to memory (measured 2× slower).
 
 struct Params {
   M: u32,
@@ -29,15 +34,12 @@ override TRANS_A: bool = false; // A is stored (K, M) instead of (M, K)
 override TRANS_B: bool = false; // B is stored (N, K) instead of (K, N)
 override ACCUMULATE: bool = false; // C += product instead of C = product
 override HAS_BIAS: bool = false; // adds bias[n] to column n
-override BM: u32 = 64; // tile rows; a multiple of 4
-override BN: u32 = 64; // tile columns; a multiple of 4
+override BM: u32 = 64; // tile rows; a multiple of 8
+override BN: u32 = 64; // tile columns; a multiple of 8
 override BK: u32 = 16; // K step staged per barrier pair
 
-// Staged operands. A is read at one address by all invocations of a row of the workgroup and
-// B at consecutive addresses by consecutive invocations: software rasterisers (SwiftShader)
-// turn those into one broadcast or one vector load instead of a per-lane gather, and GPUs
-// see broadcasts and conflict-free banks. A keeps the layout of its global memory (so the
-// staging copy is contiguous on both sides); B is always k-major.
+// Staged operands. A keeps the layout it has in global memory (so both sides of the staging
+// copy are contiguous); B is k-major, so neighbouring invocations read neighbouring words.
 var<workgroup> As: array<f32, BM * BK>;
 var<workgroup> Bs: array<f32, BK * BN>;
 
@@ -70,28 +72,33 @@ fn load_b(k: u32, n: u32) -> f32 {
 
 fn store_c(m: u32, n: u32, v: f32) {
   if (m < p.M && n < p.N) {
-    var r = v;
-    if (HAS_BIAS) {
-      r += bias[n];
-    }
     if (ACCUMULATE) {
-      r += c[m * p.N + n];
+      c[m * p.N + n] += v;
+    } else {
+      c[m * p.N + n] = v;
     }
-    c[m * p.N + n] = r;
   }
 }
 
-fn store_row(m: u32, n: u32, v: vec4f) {
-  let s = BN / 4u;
-  store_c(m, n, v.x);
-  store_c(m, n + s, v.y);
-  store_c(m, n + 2u * s, v.z);
-  store_c(m, n + 3u * s, v.w);
+fn load_bias(n: u32) -> f32 {
+  if (!HAS_BIAS || n >= p.N) {
+    return 0.0;
+  }
+  return bias[n];
 }
 
-// Invocation (x, y) owns rows 4y..4y+3 of the tile and the strided columns x, x + BN/4,
-// x + BN/2, x + 3BN/4, so that neighbouring invocations own neighbouring columns.
-@compute @workgroup_size(BN / 4, BM / 4)
+// Row m of the block: columns n + j·BN/8 for j = 0..7, held as lo (j < 4) and hi.
+fn store_row(m: u32, n: u32, lo: vec4f, hi: vec4f) {
+  let s = BN / 8u;
+  for (var j = 0u; j < 4u; j++) {
+    store_c(m, n + j * s, lo[j]);
+    store_c(m, n + (j + 4u) * s, hi[j]);
+  }
+}
+
+// Invocation (x, y) owns rows 8y..8y+7 of the tile and the strided columns x + j·BN/8, so
+// that neighbouring invocations own neighbouring columns (coalesced stores).
+@compute @workgroup_size(BN / 8, BM / 8)
 fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
           @builtin(local_invocation_index) li: u32, @builtin(num_workgroups) nwg: vec3u) {
   let tile = wid.x + wid.y * nwg.x;
@@ -101,14 +108,13 @@ fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: 
   }
   let m0 = (tile / p.tilesN) * BM;
   let n0 = (tile % p.tilesN) * BN;
-  let threads = (BM / 4u) * (BN / 4u);
-  let s = BN / 4u;
-  let row = lid.y * 4u;
+  let threads = (BM / 8u) * (BN / 8u);
+  let s = BN / 8u;
+  let row = lid.y * 8u;
+  let ra = a_index(1u, 0u); // distance in As between rows m and m + 1
 
-  var acc0 = vec4f(0.0);
-  var acc1 = vec4f(0.0);
-  var acc2 = vec4f(0.0);
-  var acc3 = vec4f(0.0);
+  // acc[2i] and acc[2i + 1]: row i of the block, columns j < 4 and j ≥ 4.
+  var acc: array<vec4f, 16>;
   for (var k0 = 0u; k0 < p.K; k0 += BK) {
     // Consecutive invocations take consecutive addresses of the operand's global layout.
     for (var e = li; e < BM * BK; e += threads) {
@@ -132,20 +138,50 @@ fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: 
     workgroupBarrier();
     for (var k = 0u; k < BK; k++) {
       let bo = k * BN + lid.x;
-      let bv = vec4f(Bs[bo], Bs[bo + s], Bs[bo + 2u * s], Bs[bo + 3u * s]);
-      acc0 += As[a_index(row, k)] * bv;
-      acc1 += As[a_index(row + 1u, k)] * bv;
-      acc2 += As[a_index(row + 2u, k)] * bv;
-      acc3 += As[a_index(row + 3u, k)] * bv;
+      let b0 = vec4f(Bs[bo], Bs[bo + s], Bs[bo + 2u * s], Bs[bo + 3u * s]);
+      let b1 = vec4f(Bs[bo + 4u * s], Bs[bo + 5u * s], Bs[bo + 6u * s], Bs[bo + 7u * s]);
+      let ai = a_index(row, k);
+      let a0 = As[ai];
+      acc[0] += a0 * b0;
+      acc[1] += a0 * b1;
+      let a1 = As[ai + ra];
+      acc[2] += a1 * b0;
+      acc[3] += a1 * b1;
+      let a2 = As[ai + 2u * ra];
+      acc[4] += a2 * b0;
+      acc[5] += a2 * b1;
+      let a3 = As[ai + 3u * ra];
+      acc[6] += a3 * b0;
+      acc[7] += a3 * b1;
+      let a4 = As[ai + 4u * ra];
+      acc[8] += a4 * b0;
+      acc[9] += a4 * b1;
+      let a5 = As[ai + 5u * ra];
+      acc[10] += a5 * b0;
+      acc[11] += a5 * b1;
+      let a6 = As[ai + 6u * ra];
+      acc[12] += a6 * b0;
+      acc[13] += a6 * b1;
+      let a7 = As[ai + 7u * ra];
+      acc[14] += a7 * b0;
+      acc[15] += a7 * b1;
     }
     workgroupBarrier();
   }
 
+  let m = m0 + row;
   let n = n0 + lid.x;
-  store_row(m0 + row, n, acc0);
-  store_row(m0 + row + 1u, n, acc1);
-  store_row(m0 + row + 2u, n, acc2);
-  store_row(m0 + row + 3u, n, acc3);
+  // Every row of the block shares its columns, so the bias is read once per column.
+  let bias0 = vec4f(load_bias(n), load_bias(n + s), load_bias(n + 2u * s), load_bias(n + 3u * s));
+  let bias1 = vec4f(load_bias(n + 4u * s), load_bias(n + 5u * s), load_bias(n + 6u * s), load_bias(n + 7u * s));
+  store_row(m, n, acc[0] + bias0, acc[1] + bias1);
+  store_row(m + 1u, n, acc[2] + bias0, acc[3] + bias1);
+  store_row(m + 2u, n, acc[4] + bias0, acc[5] + bias1);
+  store_row(m + 3u, n, acc[6] + bias0, acc[7] + bias1);
+  store_row(m + 4u, n, acc[8] + bias0, acc[9] + bias1);
+  store_row(m + 5u, n, acc[10] + bias0, acc[11] + bias1);
+  store_row(m + 6u, n, acc[12] + bias0, acc[13] + bias1);
+  store_row(m + 7u, n, acc[14] + bias0, acc[15] + bias1);
 }
 
 override BIAS_COLS: u32 = 64; // columns per workgroup

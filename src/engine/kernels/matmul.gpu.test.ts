@@ -1,10 +1,11 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Rng, freshSeed } from '../util/rng';
 import { f32, randn } from '../testing/random';
 import { expectClose } from '../testing/compare';
 import { checkGuards, download, getTestGpu, poisoned, run, upload } from '../testing/gpu';
 import type { Gpu } from '../gpu/device';
 import type { Dispatch } from '../gpu/dispatch';
+import { ShapeError } from '../gpu/errors';
 import type { Tensor } from '../gpu/tensor';
 import * as ref from '../ref/matmul';
 import { matmulBackward, matmulForward, matmulPlainForward } from './matmul';
@@ -22,12 +23,23 @@ interface Size {
   OC: number;
 }
 
-// Nothing a multiple of the 64×64×16 tile or of 4; then every dimension over more than one tile
-// (for each of the three products: forward M=BT N=OC K=C, dinp M=BT N=C K=OC, dW M=OC N=C K=BT).
+// AWKWARD: nothing a multiple of the 64×64×16 tile, and BT, OC not of the 8×8 block either.
+// MULTI_TILE: every dimension of each product spans more than one tile (forward M=BT N=OC K=C,
+// dinp M=BT N=C K=OC, dW M=OC N=C K=BT), the last one partial.
 const AWKWARD: Size = { name: 'B3 T7 C20 OC67', lead: [3, 7], C: 20, OC: 67 };
 const MULTI_TILE: Size = { name: 'B2 T65 C70 OC133', lead: [2, 65], C: 70, OC: 133 };
 
 type Forward = typeof matmulForward;
+
+/**
+ * The same dispatch with its workgroups spread over y and at least one surplus, as grid1d does
+ * past 65535 workgroups: checks that a kernel recovers its linear index and skips the surplus.
+ */
+function asTwoD(d: Dispatch): Dispatch {
+  const [x, y, z] = d.workgroups;
+  if (y !== 1 || z !== 1) throw new Error(`${d.label}: already a ${x}×${y}×${z} grid`);
+  return { ...d, workgroups: [Math.ceil((x + 1) / 2), 2, 1] };
+}
 
 function inputs(seed: number, s: Size) {
   const rng = new Rng(seed);
@@ -41,13 +53,13 @@ function inputs(seed: number, s: Size) {
   };
 }
 
-async function checkForward(gpu: Gpu, forward: Forward, what: string, s: Size, withBias: boolean): Promise<void> {
+async function checkForward(gpu: Gpu, forward: Forward, what: string, s: Size, withBias: boolean, split: boolean): Promise<void> {
   const seed = freshSeed();
   const { BT, inp, weight, bias } = inputs(seed, s);
   const out = poisoned(gpu, 'out', [...s.lead, s.OC]);
   const d = await forward(gpu, out, upload(gpu, 'inp', [...s.lead, s.C], inp), upload(gpu, 'weight', [s.OC, s.C], weight),
     withBias ? upload(gpu, 'bias', [s.OC], bias) : null);
-  await run(gpu, [d]);
+  await run(gpu, [split ? asTwoD(d) : d]);
   const expected = new Float64Array(BT * s.OC);
   ref.matmulForward(expected, inp, weight, withBias ? bias : null, BT, s.C, s.OC);
   expectClose(`${what} ${s.name}`, await download(gpu, out), expected, TOL, seed);
@@ -58,15 +70,16 @@ describe('matmul forward', () => {
   for (const [what, forward] of [['matmul_forward', matmulForward], ['matmul_plain_forward', matmulPlainForward]] as const) {
     for (const s of [AWKWARD, MULTI_TILE]) {
       for (const withBias of [true, false]) {
-        it(`${what} ${s.name} ${withBias ? 'with bias' : 'without bias (LM head)'}`, async () => {
-          await checkForward(await getTestGpu(), forward, what, s, withBias);
+        const split = s === MULTI_TILE;
+        it(`${what} ${s.name} ${withBias ? 'with bias' : 'without bias (LM head)'}${split ? ', 2-D grid' : ''}`, async () => {
+          await checkForward(await getTestGpu(), forward, what, s, withBias, split);
         });
       }
     }
   }
 });
 
-async function checkBackward(s: Size, withBias: boolean, accumulateDinp: boolean): Promise<void> {
+async function checkBackward(s: Size, withBias: boolean, accumulateDinp: boolean, split = false): Promise<void> {
   const gpu = await getTestGpu();
   const seed = freshSeed();
   const { BT, rng, inp, weight } = inputs(seed, s);
@@ -81,7 +94,7 @@ async function checkBackward(s: Size, withBias: boolean, accumulateDinp: boolean
   const dbias = withBias ? upload(gpu, 'dbias', [s.OC], db0) : null;
   const ds: Dispatch[] = await matmulBackward(gpu, dinp, dweight, dbias, upload(gpu, 'dout', [...s.lead, s.OC], dout),
     upload(gpu, 'inp', inShape, inp), upload(gpu, 'weight', [s.OC, s.C], weight), { accumulateDinp });
-  await run(gpu, ds);
+  await run(gpu, split ? ds.map(asTwoD) : ds);
 
   const eDinp = accumulateDinp ? Float64Array.from(dinp0) : new Float64Array(BT * s.C);
   const eDw = Float64Array.from(dw0);
@@ -99,5 +112,37 @@ describe('matmul backward', () => {
   it(`${AWKWARD.name} with bias, dinp overwritten`, () => checkBackward(AWKWARD, true, false));
   it(`${AWKWARD.name} without bias, dinp accumulated`, () => checkBackward(AWKWARD, false, true));
   it(`${MULTI_TILE.name} with bias, dinp accumulated`, () => checkBackward(MULTI_TILE, true, true));
-  it(`${MULTI_TILE.name} with bias, dinp overwritten`, () => checkBackward(MULTI_TILE, true, false));
+  it(`${MULTI_TILE.name} with bias, dinp overwritten, 2-D grid`, () => checkBackward(MULTI_TILE, true, false, true));
+});
+
+describe('matmul determinism', () => {
+  it('the same backward twice gives bitwise identical gradients', async () => {
+    const gpu = await getTestGpu();
+    const seed = freshSeed();
+    const s = MULTI_TILE;
+    const { BT, rng, inp, weight } = inputs(seed, s);
+    const dout = upload(gpu, 'dout', [...s.lead, s.OC], f32(randn(rng, BT * s.OC)));
+    const [x, w] = [upload(gpu, 'inp', [...s.lead, s.C], inp), upload(gpu, 'weight', [s.OC, s.C], weight)];
+    const results: Float32Array[][] = [];
+    for (let i = 0; i < 2; i++) {
+      const g = [poisoned(gpu, 'dinp', [...s.lead, s.C]), upload(gpu, 'dw', [s.OC, s.C], new Float32Array(s.OC * s.C)),
+        upload(gpu, 'db', [s.OC], new Float32Array(s.OC))];
+      await run(gpu, await matmulBackward(gpu, g[0], g[1], g[2], dout, x, w));
+      results.push(await Promise.all(g.map((t) => download(gpu, t))));
+    }
+    results[0].forEach((r, i) => expect(Array.from(results[1][i]), `seed ${seed}`).toEqual(Array.from(r)));
+  });
+});
+
+describe('matmul shape checks', () => {
+  it('rejects mismatched shapes before touching the GPU', async () => {
+    const gpu = await getTestGpu();
+    const t = (shape: number[]) => poisoned(gpu, 't', shape);
+    const [inp, weight, out, bias] = [t([3, 7, 20]), t([67, 20]), t([3, 7, 67]), t([67])];
+    expect(() => matmulForward(gpu, out, inp, t([67, 21]), bias)).toThrow(ShapeError);
+    expect(() => matmulForward(gpu, t([21, 67]), inp, weight, bias)).toThrow(ShapeError);
+    expect(() => matmulPlainForward(gpu, out, inp, weight, t([66]))).toThrow(ShapeError);
+    await expect(matmulBackward(gpu, t([3, 7, 21]), weight, bias, out, inp, weight)).rejects.toThrow(ShapeError);
+    await expect(matmulBackward(gpu, inp, t([20, 67]), bias, out, inp, weight)).rejects.toThrow(ShapeError);
+  });
 });

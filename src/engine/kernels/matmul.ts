@@ -9,7 +9,7 @@ import { expectDtype, expectShape, rowsCols, type Tensor } from '../gpu/tensor';
 const shader = { file: 'matmul.wgsl', code };
 const plainShader = { file: 'matmul_plain.wgsl', code: plainCode };
 
-/** Output tile per workgroup (BM×BN, 4×4 per invocation) and K step; see matmul.wgsl. */
+/** Output tile per workgroup (BM×BN, 8×8 per invocation, so multiples of 8) and K step; see matmul.wgsl. */
 const TILE = { BM: 64, BN: 64, BK: 16 };
 const BIAS = { BIAS_COLS: 64, BIAS_SLICES: 4 };
 const PLAIN_WG = 64;

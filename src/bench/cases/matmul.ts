@@ -1,0 +1,69 @@
+// Linear layers. Sizes are `${BT}x${C}x${OC}` (rows × inputs × outputs); the square ones
+// compare the tiled forward with the plain one-output-per-invocation baseline.
+import { matmulBackward, matmulForward, matmulPlainForward } from '../../engine/kernels/matmul';
+import { createTensor } from '../../engine/testing/gpu';
+import type { Gpu } from '../../engine/gpu/device';
+import type { Tensor } from '../../engine/gpu/tensor';
+import { caseName, type BenchCase, type BenchSetup } from '../types';
+
+interface Linear {
+  out: Tensor;
+  inp: Tensor;
+  weight: Tensor;
+  bias: Tensor;
+  all: Tensor[];
+}
+
+function linear(gpu: Gpu, BT: number, C: number, OC: number, prefix = ''): Linear {
+  const t = (label: string, shape: number[]) => createTensor(gpu, prefix + label, shape);
+  const out = t('out', [BT, OC]);
+  const inp = t('inp', [BT, C]);
+  const weight = t('weight', [OC, C]);
+  const bias = t('bias', [OC]);
+  return { out, inp, weight, bias, all: [out, inp, weight, bias] };
+}
+
+const destroy = (ts: Tensor[]) => () => ts.forEach((t) => t.buffer.destroy());
+
+type Forward = typeof matmulForward;
+
+function forwardCase(kernel: string, forward: Forward, BT: number, C: number, OC: number, baseline?: string): BenchCase {
+  return {
+    kernel,
+    size: `${BT}x${C}x${OC}`,
+    baseline,
+    async setup(gpu): Promise<BenchSetup> {
+      const l = linear(gpu, BT, C, OC);
+      return {
+        dispatches: [await forward(gpu, l.out, l.inp, l.weight, l.bias)],
+        flops: 2 * BT * C * OC,
+        dispose: destroy(l.all),
+      };
+    },
+  };
+}
+
+const squares = [256, 512].flatMap((n) => {
+  const plain = forwardCase('matmul_plain', matmulPlainForward, n, n, n);
+  return [plain, forwardCase('matmul_forward', matmulForward, n, n, n, caseName(plain))];
+});
+
+// A GPT MLP's first layer at B·T = 1024, C = 128 (OC = 4C).
+const [BT, C, OC] = [1024, 128, 512];
+
+const backward: BenchCase = {
+  kernel: 'matmul_backward',
+  size: `${BT}x${C}x${OC}`,
+  async setup(gpu): Promise<BenchSetup> {
+    const l = linear(gpu, BT, C, OC);
+    const g = linear(gpu, BT, C, OC, 'd');
+    return {
+      dispatches: await matmulBackward(gpu, g.inp, g.weight, g.bias, g.out, l.inp, l.weight),
+      // dinp and dweight are one BT·C·OC product each; dbias adds BT·OC.
+      flops: 4 * BT * C * OC + BT * OC,
+      dispose: destroy([...l.all, ...g.all]),
+    };
+  },
+};
+
+export const cases: BenchCase[] = [...squares, forwardCase('matmul_forward', matmulForward, BT, C, OC), backward];
