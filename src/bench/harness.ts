@@ -1,10 +1,10 @@
-// Times a benchmark case on the GPU: the case's dispatches are replayed `reps` times in one
-// command buffer and the wall time to completion is divided by reps; the best of a few trials
-// is kept. Wall time includes one submit+wait, amortised by choosing reps so a trial takes
-// a few hundred milliseconds.
+// Times benchmark cases on the GPU: a case's dispatches are replayed `reps` times in one
+// command buffer and the wall time to completion is divided by reps; the best of several
+// trials is kept. A case and its baseline are measured in alternation (A, B, A, B, ...) so
+// that a change in machine load hits both alike and their ratio stays meaningful.
 import type { Gpu } from '../engine/gpu/device';
 import { encodeDispatches, type Dispatch } from '../engine/gpu/dispatch';
-import { caseName, type BenchCase } from './types';
+import { caseName, type BenchCase, type BenchSetup } from './types';
 
 export interface BenchResult {
   name: string;
@@ -30,22 +30,62 @@ async function timeReps(gpu: Gpu, dispatches: readonly Dispatch[], reps: number)
   return performance.now() - t0;
 }
 
-export async function runCase(gpu: Gpu, c: BenchCase, targetMs = 300, trials = 3): Promise<BenchResult> {
+interface Prepared {
+  c: BenchCase;
+  setup: BenchSetup;
+  reps: number;
+  best: number;
+}
+
+async function prepare(gpu: Gpu, c: BenchCase, targetMs: number): Promise<Prepared> {
   const setup = await c.setup(gpu);
+  await timeReps(gpu, setup.dispatches, 1); // warm-up: first use of each pipeline
+  const once = await timeReps(gpu, setup.dispatches, 1);
+  const reps = Math.max(1, Math.min(500, Math.round(targetMs / Math.max(once, 0.05))));
+  return { c, setup, reps, best: Infinity };
+}
+
+function result(p: Prepared): BenchResult {
+  const r: BenchResult = { name: caseName(p.c), kernel: p.c.kernel, size: p.c.size, ms: p.best, reps: p.reps };
+  if (p.setup.flops) r.gflops = p.setup.flops / (p.best * 1e6);
+  if (p.setup.bytes) r.gbps = p.setup.bytes / (p.best * 1e6);
+  if (p.c.baseline) r.baseline = p.c.baseline;
+  return r;
+}
+
+/** Measures a group of cases (a case with its baseline) in alternating trials. */
+export async function runGroup(gpu: Gpu, cases: BenchCase[], targetMs = 300, trials = 5): Promise<BenchResult[]> {
+  const prepared: Prepared[] = [];
   try {
-    await timeReps(gpu, setup.dispatches, 1); // warm-up: first use of each pipeline
-    const once = await timeReps(gpu, setup.dispatches, 1);
-    const reps = Math.max(1, Math.min(500, Math.round(targetMs / Math.max(once, 0.05))));
-    let best = Infinity;
-    for (let t = 0; t < trials; t++) best = Math.min(best, (await timeReps(gpu, setup.dispatches, reps)) / reps);
-    const r: BenchResult = { name: caseName(c), kernel: c.kernel, size: c.size, ms: best, reps };
-    if (setup.flops) r.gflops = setup.flops / (best * 1e6);
-    if (setup.bytes) r.gbps = setup.bytes / (best * 1e6);
-    if (c.baseline) r.baseline = c.baseline;
-    return r;
+    for (const c of cases) prepared.push(await prepare(gpu, c, targetMs));
+    for (let t = 0; t < trials; t++) {
+      for (const p of prepared) p.best = Math.min(p.best, (await timeReps(gpu, p.setup.dispatches, p.reps)) / p.reps);
+    }
+    return prepared.map(result);
   } finally {
-    setup.dispose?.();
+    for (const p of prepared) p.setup.dispose?.();
   }
+}
+
+/** Groups each case with the baseline it names (when that baseline is in the list). */
+export function groupWithBaselines(cases: BenchCase[]): BenchCase[][] {
+  const byName = new Map(cases.map((c) => [caseName(c), c]));
+  const used = new Set<string>();
+  const groups: BenchCase[][] = [];
+  // Cases that name a baseline first, so the baseline joins their group.
+  const ordered = [...cases.filter((c) => c.baseline), ...cases.filter((c) => !c.baseline)];
+  for (const c of ordered) {
+    if (used.has(caseName(c))) continue;
+    const group = [c];
+    used.add(caseName(c));
+    const base = c.baseline ? byName.get(c.baseline) : undefined;
+    if (base && !used.has(caseName(base))) {
+      group.push(base);
+      used.add(caseName(base));
+    }
+    groups.push(group);
+  }
+  return groups;
 }
 
 /** Fills in `speedup` for every result whose baseline was measured in the same run. */

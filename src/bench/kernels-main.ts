@@ -1,7 +1,7 @@
 // The kernel benchmark page: runs every case in src/bench/cases (or those matching
 // ?filter=...) and reports the results to the runner (scripts/bench-kernels.mjs).
 import { acquireGpu, describeAdapter } from '../engine/gpu/device';
-import { linkBaselines, runCase, type BenchResult } from './harness';
+import { groupWithBaselines, linkBaselines, runGroup, type BenchResult } from './harness';
 import { caseName, type BenchCase } from './types';
 
 declare global {
@@ -20,12 +20,16 @@ async function main(): Promise<void> {
   const adapter = describeAdapter(gpu.adapter);
   console.log(`adapter: ${adapter}`);
   const all = Object.values(modules).flatMap((m) => m.cases);
-  const cases = filter ? all.filter((c) => caseName(c).includes(filter)) : all;
+  // A filter keeps a matching case's baseline too, so its ratio is still measured.
+  const matching = filter ? all.filter((c) => caseName(c).includes(filter)) : all;
+  const names = new Set(matching.flatMap((c) => [caseName(c), c.baseline ?? '']));
+  const cases = all.filter((c) => names.has(caseName(c)));
   const results: BenchResult[] = [];
-  for (const c of cases) {
-    const r = await runCase(gpu, c);
-    results.push(r);
-    console.log(`measured ${r.name}: ${r.ms.toFixed(3)} ms`);
+  for (const group of groupWithBaselines(cases)) {
+    for (const r of await runGroup(gpu, group)) {
+      results.push(r);
+      console.log(`measured ${r.name}: ${r.ms.toFixed(3)} ms`);
+    }
   }
   linkBaselines(results);
   window.__report?.({ adapter, date: new Date().toISOString(), results });

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { groupWithBaselines } from './harness';
+import type { BenchCase } from './types';
+
+const c = (kernel: string, size: string, baseline?: string): BenchCase => ({ kernel, size, baseline, setup: async () => ({ dispatches: [] }) });
+
+describe('groupWithBaselines', () => {
+  it('pairs a case with its baseline so they are measured in alternation', () => {
+    const plain = c('matmul_plain', '256');
+    const tiled = c('matmul_forward', '256', 'matmul_plain 256');
+    const other = c('gelu_forward', 'x');
+    const groups = groupWithBaselines([plain, tiled, other]);
+    expect(groups).toHaveLength(2);
+    expect(groups.find((g) => g.includes(tiled))?.length).toBe(2);
+  });
+});
