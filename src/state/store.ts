@@ -1,49 +1,57 @@
 // The app's state: one zustand store built from slices, actions beside their state.
-// Code outside React (the worker client) uses the vanilla store API.
+// High-frequency training metrics live apart, in metrics.ts.
 import { create } from 'zustand';
-import type { AdapterReport, WireError } from '../worker/protocol';
-import { WorkerRequestError, type EngineClient } from '../worker/client';
+import { createAttentionSlice } from './slices/attention';
+import { createDataSlice } from './slices/data';
+import { createGpuSlice } from './slices/gpu';
+import { createModelSlice } from './slices/model';
+import { createSampleSlice } from './slices/sample';
+import { createTrainSlice } from './slices/train';
+import type { AppState } from './types';
+import { engine } from './engine';
+import { pushEval, pushStep } from './metrics';
 
-export type GpuStatus =
-  | { state: 'probing' }
-  | { state: 'ready'; report: AdapterReport }
-  | { state: 'error'; error: WireError };
+export type { AppState };
 
-interface GpuSlice {
-  gpu: GpuStatus;
-  probeGpu: (client: EngineClient) => Promise<void>;
-  setDeviceLost: (error: WireError) => void;
-}
-
-export type AppState = GpuSlice;
-
-const asWire = (e: unknown): WireError =>
-  e instanceof WorkerRequestError ? e.wire : { name: 'Error', message: e instanceof Error ? e.message : String(e) };
-
-export const useAppStore = create<AppState>()((set) => ({
-  gpu: { state: 'probing' },
-  probeGpu: async (client) => {
-    set({ gpu: { state: 'probing' } });
-    // Checked on the page too: some browsers expose WebGPU to pages but not to workers.
-    if (!('gpu' in navigator) || !navigator.gpu) {
-      set({
-        gpu: {
-          state: 'error',
-          error: {
-            name: 'GpuUnavailableError',
-            code: 'no-webgpu',
-            message: 'This browser does not expose WebGPU (navigator.gpu is missing).',
-          },
-        },
-      });
-      return;
-    }
-    try {
-      const report = await client.request('probe');
-      set({ gpu: { state: 'ready', report } });
-    } catch (e) {
-      set({ gpu: { state: 'error', error: asWire(e) } });
-    }
-  },
-  setDeviceLost: (error) => set({ gpu: { state: 'error', error } }),
+export const useAppStore = create<AppState>()((...a) => ({
+  ...createGpuSlice(...a),
+  ...createDataSlice(...a),
+  ...createModelSlice(...a),
+  ...createTrainSlice(...a),
+  ...createSampleSlice(...a),
+  ...createAttentionSlice(...a),
 }));
+
+/** Routes the worker's events into the stores; returns the unsubscribe. */
+export function connectEngineEvents(): () => void {
+  const s = () => useAppStore.getState();
+  return engine().onEvent((e) => {
+    switch (e.type) {
+      case 'step': {
+        pushStep(e.report);
+        const { liveEvery, sampleBusy, trainState } = s();
+        // Live samples and attention maps while training, so heads can be watched forming.
+        if (trainState === 'running' && liveEvery > 0 && e.report.step % liveEvery === 0) {
+          if (!sampleBusy) void s().runSample();
+          void s().refreshAttention();
+        }
+        break;
+      }
+      case 'eval':
+        pushEval(e.report);
+        break;
+      case 'state':
+        s().onTrainState(e.state, e.step, e.message);
+        break;
+      case 'progress':
+        useAppStore.setState({ dataProgress: { fraction: e.fraction, message: e.message } });
+        break;
+      case 'sample-token':
+        s().onSampleToken(e);
+        break;
+      case 'device-lost':
+        s().setDeviceLost(e.error);
+        break;
+    }
+  });
+}

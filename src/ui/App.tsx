@@ -1,19 +1,15 @@
-import { useEffect, useMemo } from 'react';
-import { EngineClient } from '../worker/client';
-import { useAppStore } from '../state/store';
+import { useEffect } from 'react';
+import { connectEngineEvents, useAppStore } from '../state/store';
 import { GpuStatusPanel } from './gpu/GpuStatusPanel';
 
 export function App() {
-  const client = useMemo(() => EngineClient.create(), []);
   const probeGpu = useAppStore((s) => s.probeGpu);
-  const setDeviceLost = useAppStore((s) => s.setDeviceLost);
 
   useEffect(() => {
-    void probeGpu(client);
-    return client.onEvent((e) => {
-      if (e.type === 'device-lost') setDeviceLost(e.error);
-    });
-  }, [client, probeGpu, setDeviceLost]);
+    const off = connectEngineEvents();
+    void probeGpu();
+    return off;
+  }, [probeGpu]);
 
   return (
     <div className="app">
@@ -22,7 +18,7 @@ export function App() {
         <p className="tagline">Train a small GPT on your own GPU, in the browser, and watch it learn.</p>
       </header>
       <main>
-        <GpuStatusPanel onRetry={() => void probeGpu(client)} />
+        <GpuStatusPanel onRetry={() => void probeGpu()} />
       </main>
     </div>
   );

@@ -1,0 +1,9 @@
+// The one engine worker of the page, created on first use.
+import { EngineClient } from '../worker/client';
+
+let client: EngineClient | null = null;
+
+export function engine(): EngineClient {
+  client ??= EngineClient.create();
+  return client;
+}

@@ -1,0 +1,42 @@
+// Training metrics arrive every step: they live in a vanilla zustand store that the chart
+// and the stat readouts subscribe to transiently, so a step never re-renders the React tree.
+import { createStore } from 'zustand/vanilla';
+import type { EvalReport, StepReport } from '../worker/protocol';
+
+export interface LrMark {
+  step: number;
+  lr: number;
+}
+
+export interface MetricsState {
+  steps: StepReport[];
+  evals: EvalReport[];
+  /** Steps at which the user changed the learning rate during a run (marked on the chart). */
+  lrMarks: LrMark[];
+  /** Bumped on every change, so subscribers can compare one number. */
+  version: number;
+}
+
+export const metricsStore = createStore<MetricsState>()(() => ({ steps: [], evals: [], lrMarks: [], version: 0 }));
+
+export function pushStep(r: StepReport): void {
+  const s = metricsStore.getState();
+  // A step replayed after a reset starts a new history.
+  const steps = r.step <= (s.steps.at(-1)?.step ?? 0) ? [] : s.steps;
+  steps.push(r);
+  metricsStore.setState({ steps, version: s.version + 1 });
+}
+
+export function pushEval(r: EvalReport): void {
+  const s = metricsStore.getState();
+  metricsStore.setState({ evals: [...s.evals.filter((e) => e.step !== r.step), r], version: s.version + 1 });
+}
+
+export function markLr(step: number, lr: number): void {
+  const s = metricsStore.getState();
+  metricsStore.setState({ lrMarks: [...s.lrMarks, { step, lr }], version: s.version + 1 });
+}
+
+export function resetMetrics(): void {
+  metricsStore.setState({ steps: [], evals: [], lrMarks: [], version: metricsStore.getState().version + 1 });
+}

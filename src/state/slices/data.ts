@@ -1,0 +1,57 @@
+// The Data panel's state: the text, where it came from, the tokenizer and the stats the
+// worker reports once it has tokenized it.
+import type { StateCreator } from 'zustand';
+import type { DataReport, TokenizerChoice } from '../../worker/protocol';
+import { engine } from '../engine';
+import { asWire, type AppState } from '../types';
+
+export type TextSource = { kind: 'sample'; id: string } | { kind: 'paste' } | { kind: 'file'; name: string; size: number };
+
+export interface DataSlice {
+  text: string;
+  source: TextSource;
+  tokenizer: TokenizerChoice;
+  /** The (text, tokenizer) the worker holds; null when the text changed since. */
+  dataReport: DataReport | null;
+  dataBusy: boolean;
+  dataError: string | null;
+  dataProgress: { fraction: number; message: string } | null;
+  setText: (text: string, source: TextSource) => void;
+  setTokenizer: (t: TokenizerChoice) => void;
+  /** Sends the text to the worker to tokenize (if it changed); resolves false on error. */
+  applyData: () => Promise<boolean>;
+}
+
+export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set, get) => ({
+  text: '',
+  source: { kind: 'paste' },
+  tokenizer: { kind: 'char' },
+  dataReport: null,
+  dataBusy: false,
+  dataError: null,
+  dataProgress: null,
+  setText: (text, source) => {
+    set({ text, source, dataReport: null, dataError: null });
+    get().invalidateModel();
+  },
+  setTokenizer: (tokenizer) => {
+    set({ tokenizer, dataReport: null, dataError: null });
+    get().invalidateModel();
+  },
+  applyData: async () => {
+    if (get().dataReport) return true;
+    set({ dataBusy: true, dataError: null, dataProgress: null });
+    try {
+      const { text, tokenizer } = get();
+      const dataReport = await engine().request('setData', { text, tokenizer });
+      // The text may have changed while the worker tokenized: keep the result only if not.
+      if (get().text === text && get().tokenizer === tokenizer) set({ dataReport });
+      return true;
+    } catch (e) {
+      set({ dataError: asWire(e).message });
+      return false;
+    } finally {
+      set({ dataBusy: false, dataProgress: null });
+    }
+  },
+});

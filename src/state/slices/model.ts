@@ -1,0 +1,65 @@
+// The Model panel's state: size and variants, CPU or GPU, and the report of the model the
+// worker built (parameter count, memory estimate).
+import type { StateCreator } from 'zustand';
+import { DEFAULT_CONFIG } from '../../engine/model/config';
+import type { Backend, ModelChoice, ModelReport } from '../../worker/protocol';
+import { engine } from '../engine';
+import { resetMetrics } from '../metrics';
+import { asWire, type AppState } from '../types';
+
+const { vocabSize: _unused, ...defaultModel } = DEFAULT_CONFIG;
+
+export interface ModelSlice {
+  model: ModelChoice;
+  backend: Backend;
+  /** The model the worker holds; null when settings changed since (Train rebuilds it). */
+  modelReport: ModelReport | null;
+  modelBusy: boolean;
+  /** An error to show next to the input that caused it: field is 'text', 'model' or 'train'. */
+  modelError: { field: string; message: string } | null;
+  setModel: (changes: Partial<ModelChoice>) => void;
+  setBackend: (b: Backend) => void;
+  /** Forgets the worker's model: the next Train builds a fresh one. */
+  invalidateModel: () => void;
+  /** Tokenizes (if needed) and builds the model with the current settings. */
+  createModel: () => Promise<boolean>;
+}
+
+export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set, get) => ({
+  model: defaultModel,
+  backend: 'gpu',
+  modelReport: null,
+  modelBusy: false,
+  modelError: null,
+  setModel: (changes) => {
+    set({ model: { ...get().model, ...changes } });
+    get().invalidateModel();
+  },
+  setBackend: (backend) => {
+    set({ backend });
+    get().invalidateModel();
+  },
+  invalidateModel: () => {
+    if (get().trainState === 'running') void engine().request('train', { action: 'pause' }).catch(() => undefined);
+    set({ modelReport: null, modelError: null, trainState: 'idle', trainMessage: null, step: 0 });
+  },
+  createModel: async () => {
+    if (get().modelReport) return true;
+    set({ modelBusy: true, modelError: null });
+    try {
+      if (!(await get().applyData())) return false;
+      const { model, backend } = get();
+      const train = { ...get().train, blockSize: model.blockSize };
+      const modelReport = await engine().request('createModel', { model, train, backend });
+      resetMetrics();
+      set({ modelReport, step: 0, trainState: 'paused', sampleTokens: [], attention: null });
+      return true;
+    } catch (e) {
+      const w = asWire(e);
+      set({ modelError: { field: w.name === 'InputError' ? (w.code ?? 'model') : 'model', message: w.message } });
+      return false;
+    } finally {
+      set({ modelBusy: false });
+    }
+  },
+});

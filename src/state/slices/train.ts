@@ -1,0 +1,80 @@
+// The Train panel's state: hyperparameters, the run's state, and its controls. Settings that
+// shape the model or its batches rebuild the model; the learning-rate schedule, decay and
+// clipping apply to a running model at its next step (and a learning-rate change is marked
+// on the chart).
+import type { StateCreator } from 'zustand';
+import { DEFAULT_TRAIN, type TrainSettings } from '../../engine/train/settings';
+import type { TrainChanges, TrainState } from '../../worker/protocol';
+import { engine } from '../engine';
+import { markLr, metricsStore, resetMetrics } from '../metrics';
+import { asWire, type AppState } from '../types';
+
+const LIVE: (keyof TrainChanges)[] = ['lr', 'minLr', 'warmupSteps', 'maxSteps', 'weightDecay', 'gradClip', 'evalEvery', 'evalIters'];
+
+export interface TrainSlice {
+  train: TrainSettings;
+  trainState: TrainState;
+  trainMessage: string | null;
+  step: number;
+  setTrain: (changes: Partial<TrainSettings>) => void;
+  start: () => Promise<void>;
+  pause: () => Promise<void>;
+  stepOnce: () => Promise<void>;
+  reset: () => Promise<void>;
+  onTrainState: (state: TrainState, step: number, message?: string) => void;
+}
+
+export const DEFAULT_APP_TRAIN: TrainSettings = { ...DEFAULT_TRAIN, lr: 3e-3, minLr: 3e-4, warmupSteps: 20, maxSteps: 1000, evalEvery: 50, evalIters: 5 };
+
+export const createTrainSlice: StateCreator<AppState, [], [], TrainSlice> = (set, get) => ({
+  train: DEFAULT_APP_TRAIN,
+  trainState: 'idle',
+  trainMessage: null,
+  step: 0,
+  setTrain: (changes) => {
+    set({ train: { ...get().train, ...changes } });
+    const live = Object.keys(changes).every((k) => LIVE.includes(k as keyof TrainChanges));
+    if (!live) {
+      get().invalidateModel();
+      return;
+    }
+    if (!get().modelReport) return;
+    const step = metricsStore.getState().steps.at(-1)?.step ?? get().step;
+    if (changes.lr !== undefined && step > 0) markLr(step, changes.lr);
+    void engine()
+      .request('updateTrain', { changes: changes as TrainChanges })
+      .catch((e: unknown) => set({ modelError: { field: 'train', message: asWire(e).message } }));
+  },
+  start: async () => {
+    if (!(await get().createModel())) return;
+    try {
+      const r = await engine().request('train', { action: 'start' });
+      set({ trainState: r.state, step: r.step });
+    } catch (e) {
+      set({ modelError: { field: 'train', message: asWire(e).message } });
+    }
+  },
+  pause: async () => {
+    try {
+      const r = await engine().request('train', { action: 'pause' });
+      set({ trainState: r.state, step: r.step });
+    } catch (e) {
+      set({ modelError: { field: 'train', message: asWire(e).message } });
+    }
+  },
+  stepOnce: async () => {
+    if (!(await get().createModel())) return;
+    try {
+      const r = await engine().request('train', { action: 'step' });
+      set({ trainState: r.state, step: r.step });
+    } catch (e) {
+      set({ modelError: { field: 'train', message: asWire(e).message } });
+    }
+  },
+  reset: async () => {
+    get().invalidateModel();
+    resetMetrics();
+    await get().createModel();
+  },
+  onTrainState: (trainState, step, message) => set({ trainState, step, trainMessage: message ?? null }),
+});
