@@ -21,10 +21,13 @@ export const metricsStore = createStore<MetricsState>()(() => ({ steps: [], eval
 
 export function pushStep(r: StepReport): void {
   const s = metricsStore.getState();
-  // A step replayed after a reset starts a new history.
-  const steps = r.step <= (s.steps.at(-1)?.step ?? 0) ? [] : s.steps;
+  // A step at or before the last one means the run went back (weights restored after a NaN):
+  // the history after that point is replaced.
+  const last = s.steps.at(-1)?.step ?? 0;
+  const steps = r.step <= last ? s.steps.filter((x) => x.step < r.step) : s.steps;
   steps.push(r);
-  metricsStore.setState({ steps, version: s.version + 1 });
+  const evals = r.step <= last ? s.evals.filter((e) => e.step < r.step) : s.evals;
+  metricsStore.setState({ steps, evals, version: s.version + 1 });
 }
 
 export function pushEval(r: EvalReport): void {

@@ -26,6 +26,8 @@ export interface ModelBackend {
   /** Every layer's attention probabilities (NH, T, T) for a token sequence. */
   attention(tokens: Uint32Array): Promise<Float32Array[]>;
   params(): Promise<Float32Array>;
+  /** After a NaN loss: back to the last good weights; their step, or -1 if there are none. */
+  restoreLastGood(): Promise<number>;
   destroy(): void;
 }
 
@@ -75,6 +77,9 @@ export class GpuBackend implements ModelBackend {
   params() {
     return this.trainer.weights.read('params');
   }
+  restoreLastGood() {
+    return this.trainer.restoreLastGood();
+  }
   destroy() {
     this.decoder?.destroy();
     this.inference.destroy();
@@ -87,6 +92,8 @@ export class CpuBackend implements ModelBackend {
   diverged: { step: number; loss: number } | null = null;
   private readonly trainer: RefTrainer;
   private lastTime = 0;
+  private good: ReturnType<RefTrainer['snapshot']> | null = null;
+  private static readonly SNAPSHOT_EVERY = 50;
 
   constructor(
     private readonly config: GPTConfig,
@@ -104,6 +111,7 @@ export class CpuBackend implements ModelBackend {
 
   async trainStep() {
     const t0 = performance.now();
+    if (this.trainer.step % CpuBackend.SNAPSHOT_EVERY === 0) this.pending = this.trainer.snapshot();
     const { loss, lr } = this.trainer.trainStep();
     const now = performance.now();
     const stepMs = now - (this.lastTime || t0);
@@ -112,6 +120,9 @@ export class CpuBackend implements ModelBackend {
     if (!Number.isFinite(loss) && !this.diverged) {
       this.diverged = { step, loss };
       this.events.onDiverged?.(step, loss);
+    } else if (Number.isFinite(loss) && (step - 1) % CpuBackend.SNAPSHOT_EVERY === 0) {
+      // the weights before this step produced a finite loss: keep them
+      this.pendingOk();
     }
     const s = this.settings;
     this.events.onStep?.({ step, loss, lr, stepMs, tokensPerSec: (s.batchSize * s.blockSize * s.gradAccumSteps * 1000) / stepMs });
@@ -119,8 +130,21 @@ export class CpuBackend implements ModelBackend {
     await new Promise((r) => setTimeout(r, 0));
   }
 
+  private pending: ReturnType<RefTrainer['snapshot']> | null = null;
+  private pendingOk() {
+    if (this.pending) this.good = this.pending;
+    this.pending = null;
+  }
+
   async flush() {
     this.lastTime = 0;
+  }
+
+  async restoreLastGood() {
+    if (!this.good) return -1;
+    this.trainer.restore(this.good);
+    this.diverged = null;
+    return this.good.step;
   }
 
   async evaluate(): Promise<EvalReport> {

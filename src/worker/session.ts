@@ -35,6 +35,7 @@ export class Session {
   private settings: TrainSettings | null = null;
   private state: TrainState = 'idle';
   private loop: Promise<void> | null = null;
+  private divergedAt: { step: number; loss: number } | null = null;
 
   constructor(
     private readonly getGpu: () => Promise<Gpu>,
@@ -80,13 +81,7 @@ export class Session {
     const events: TrainerEvents = {
       onStep: (report) => this.emit({ type: 'step', report }),
       onDiverged: (step, loss) => {
-        this.state = 'diverged';
-        this.emit({
-          type: 'state',
-          state: 'diverged',
-          step,
-          message: `The loss became ${loss} at step ${step}, so training paused. The learning rate (${this.settings?.lr}) is probably too high: lower it and reset.`,
-        });
+        this.divergedAt = { step, loss };
       },
     };
     if (backend === 'gpu') {
@@ -123,12 +118,13 @@ export class Session {
       await this.loop;
       return { step: b.step, state: this.state };
     }
-    if (this.state === 'diverged') throw new InputError('train', 'Training diverged: lower the learning rate and reset the model.');
+    if (b.diverged) throw new InputError('train', 'Training diverged and there are no earlier good weights to go back to: lower the learning rate and press Reset.');
     if (this.state === 'running') return { step: b.step, state: this.state };
     if (action === 'step') {
       await b.trainStep();
       await b.flush();
-      await this.maybeEvaluate(b);
+      if (b.diverged) await this.recover(b);
+      else await this.maybeEvaluate(b);
       return { step: b.step, state: this.state };
     }
     this.setState('running');
@@ -143,10 +139,25 @@ export class Session {
         await this.maybeEvaluate(b);
       }
       await b.flush();
-      if (this.state === 'running') this.setState(b.step >= this.settings!.maxSteps ? 'done' : 'paused');
+      if (b.diverged) await this.recover(b);
+      else if (this.state === 'running') this.setState(b.step >= this.settings!.maxSteps ? 'done' : 'paused');
     } catch (e) {
       this.setState('paused', `Training stopped: ${(e as Error).message}`);
     }
+  }
+
+  /** A NaN or infinite loss: pause, go back to the last good weights, and say what to do. */
+  private async recover(b: ModelBackend): Promise<void> {
+    const at = this.divergedAt ?? b.diverged ?? { step: b.step, loss: NaN };
+    const lr = this.settings?.lr;
+    const restored = await b.restoreLastGood();
+    const advice = `The learning rate (${lr}) is probably too high: lower it`;
+    const message =
+      restored >= 0
+        ? `The loss became ${at.loss} at step ${at.step}, so training paused and the model went back to its weights from step ${restored}. ${advice}, then press Train to continue.`
+        : `The loss became ${at.loss} at step ${at.step}, so training paused. ${advice} and press Reset.`;
+    this.divergedAt = null;
+    this.setState('diverged', message);
   }
 
   private async maybeEvaluate(b: ModelBackend): Promise<void> {

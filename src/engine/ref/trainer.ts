@@ -33,6 +33,18 @@ export class RefTrainer {
     this.batchRng = new Rng(settings.seed + 1);
   }
 
+  /** A copy of the weights and optimizer state, to go back to after a NaN. */
+  snapshot(): { step: number; params: Float64Array; m: Float64Array; v: Float64Array } {
+    return { step: this.step, params: this.model.params.slice(), m: this.m.slice(), v: this.v.slice() };
+  }
+
+  restore(s: { step: number; params: Float64Array; m: Float64Array; v: Float64Array }): void {
+    this.model.params.set(s.params);
+    this.m.set(s.m);
+    this.v.set(s.v);
+    this.step = s.step;
+  }
+
   /** One optimizer step; returns the mean train loss over its micro-batches. */
   trainStep(): { loss: number; lr: number; gradNorm: number } {
     const s = this.settings;

@@ -55,3 +55,38 @@ describe('GPU trainer matches the float64 trainer', () => {
     }
   });
 });
+
+describe('recovery from a NaN loss', () => {
+  it('reports the divergence and restores the last weights known to be good', async () => {
+    const gpu = await getTestGpu();
+    const seed = freshSeed();
+    const tokens = Uint32Array.from({ length: 400 }, (_, i) => (i * 7) % tiny.vocabSize);
+    const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, lr: 1e-2, minLr: 1e-2, warmupSteps: 0, maxSteps: 100, gradClip: 0, seed };
+    let divergedAt = -1;
+    const trainer = await Trainer.create(gpu, tiny, settings, tokens, { snapshotEvery: 2, events: { onDiverged: (s) => (divergedAt = s) } });
+    for (let i = 0; i < 4; i++) await trainer.trainStep();
+    await trainer.flush();
+    const good = await trainer.weights.read('params'); // after step 4 (a snapshot step)
+    trainer.update({ lr: 1e30, minLr: 1e30 });
+    for (let i = 0; i < 2; i++) await trainer.trainStep(); // step 5 finite (confirms snapshot 4), then blows up
+    await trainer.flush();
+    while (!trainer.diverged && trainer.step < 20) {
+      await trainer.trainStep();
+      await trainer.flush();
+    }
+    expect(trainer.diverged).not.toBeNull();
+    expect(divergedAt).toBeGreaterThan(4);
+    await expect(trainer.trainStep()).rejects.toThrow(/diverged/);
+    const restored = await trainer.restoreLastGood();
+    expect(restored).toBeGreaterThanOrEqual(4);
+    expect(restored % 2).toBe(0);
+    expect(trainer.step).toBe(restored);
+    const params = await trainer.weights.read('params');
+    expect(params.every(Number.isFinite)).toBe(true);
+    if (restored === 4) expect(params).toEqual(good);
+    trainer.update({ lr: 1e-3, minLr: 1e-3 });
+    await trainer.trainStep(); // training continues
+    await trainer.flush();
+    trainer.destroy();
+  });
+});

@@ -17,6 +17,7 @@ import { sampleBatch, splitTokens, type Split } from './data';
 import { learningRate } from './schedule';
 import type { TrainSettings } from './settings';
 import { BatchStaging } from './staging';
+import { Snapshots } from './snapshots';
 
 export interface StepReport {
   step: number; // 1-based count of optimizer updates
@@ -54,6 +55,7 @@ export class Trainer {
   private inFlight: Promise<void>[] = [];
   private lastReportTime = 0;
   private staging: BatchStaging | null;
+  private readonly snapshots: Snapshots;
 
   private constructor(
     readonly gpu: Gpu,
@@ -63,6 +65,7 @@ export class Trainer {
     readonly plan: GptPlan,
     tokens: Uint32Array,
     private events: TrainerEvents,
+    snapshotEvery: number,
   ) {
     this.split = splitTokens(tokens, settings.blockSize);
     this.batchRng = new Rng(settings.seed + 1);
@@ -80,6 +83,7 @@ export class Trainer {
       partials: { label: 'partials', shape: [partialsLen], dtype: 'f32', offset: 0, buffer: partialsBuf },
     };
     this.staging = k > 1 ? new BatchStaging(gpu, plan, k) : null;
+    this.snapshots = new Snapshots(gpu, weights, snapshotEvery);
   }
 
   static async create(
@@ -87,7 +91,7 @@ export class Trainer {
     config: GPTConfig,
     settings: TrainSettings,
     tokens: Uint32Array,
-    opts: { params?: Float32Array; events?: TrainerEvents } = {},
+    opts: { params?: Float32Array; events?: TrainerEvents; snapshotEvery?: number } = {},
   ): Promise<Trainer> {
     const weights = new ModelWeights(gpu, config);
     try {
@@ -101,7 +105,7 @@ export class Trainer {
         training: true,
         gradAccumSteps: settings.gradAccumSteps,
       });
-      const t = new Trainer(gpu, config, settings, weights, plan, tokens, opts.events ?? {});
+      const t = new Trainer(gpu, config, settings, weights, plan, tokens, opts.events ?? {}, opts.snapshotEvery ?? 50);
       t.adamw = await adamwUpdate(gpu, weights.flat.params, weights.flat.grads, weights.flat.m, weights.flat.v, t.misc.norm, {
         decayEnd: weights.layout.decayEnd,
       });
@@ -158,6 +162,7 @@ export class Trainer {
       enc.copyBufferToBuffer(meanLoss.buffer, meanLoss.offset, this.misc.buffer, 4 * i, 4);
     }
     recordPass(enc, [...this.norm, this.adamw.dispatch], `step ${step} update`);
+    this.snapshots.maybeCopy(enc, step);
     const ticket = this.ring.copy(enc, this.misc.buffer, 0, 4 * k);
     this.gpu.device.queue.submit([enc.finish()]);
     const tokens = s.batchSize * s.blockSize * k;
@@ -171,10 +176,26 @@ export class Trainer {
         if (!Number.isFinite(loss) && !this.diverged) {
           this.diverged = { step, loss };
           this.events.onDiverged?.(step, loss);
+        } else if (Number.isFinite(loss)) {
+          this.snapshots.lossOk(step);
         }
         this.events.onStep?.({ step, loss, lr, stepMs, tokensPerSec: stepMs > 0 ? (tokens * 1000) / stepMs : NaN });
       }),
     );
+  }
+
+  /**
+   * After a NaN loss: puts back the last weights known to be good and continues from their
+   * step. Returns that step, or -1 when there is none (diverged before the first snapshot).
+   */
+  async restoreLastGood(): Promise<number> {
+    await this.flush();
+    const step = this.snapshots.restore();
+    if (step >= 0) {
+      this.step = step;
+      this.diverged = null;
+    }
+    return step;
   }
 
   /** Waits until every submitted step has reported. */
@@ -217,6 +238,7 @@ export class Trainer {
     this.weights.destroy();
     this.ring.destroy();
     this.staging?.destroy();
+    this.snapshots.destroy();
     for (const b of [this.misc.buffer, this.misc.norm.buffer, this.misc.partials.buffer]) b.destroy();
   }
 }

@@ -42,10 +42,10 @@ export function GpuStatusPanel({ onRetry }: { onRetry: () => void }) {
         <div data-testid="gpu-ready">
           <p role="status">
             <span className="badge ok">WebGPU ready</span> on <strong data-testid="adapter-name">{gpu.report.description}</strong>
+            {gpu.report.isFallback && <span className="muted"> — a software adapter: everything works, but training is slow.</span>}
           </p>
-          {gpu.report.isFallback && (
-            <p className="muted">This is a software adapter: everything works, but training is slow.</p>
-          )}
+          <details>
+          <summary>Device details</summary>
           <dl className="facts">
             <dt>Kernels</dt>
             <dd data-testid="kernel-count">{gpu.report.shaders.length} shader {gpu.report.shaders.length === 1 ? "file" : "files"} compiled</dd>
@@ -58,6 +58,7 @@ export function GpuStatusPanel({ onRetry }: { onRetry: () => void }) {
             <dt>Features</dt>
             <dd>{gpu.report.features.length ? gpu.report.features.join(', ') : 'none beyond the core'}</dd>
           </dl>
+          </details>
         </div>
       )}
       {gpu.state === 'error' && (
@@ -67,6 +68,11 @@ export function GpuStatusPanel({ onRetry }: { onRetry: () => void }) {
           </p>
           <pre className="error-detail">{gpu.error.message}</pre>
           <p>{advice(gpu.error)}</p>
+          {gpu.error.name === 'GpuUnavailableError' && (
+            <p data-testid="cpu-mode-note">
+              Meanwhile you can still train here: the <strong>CPU</strong> engine runs the same model in plain JavaScript (small models only, and slower). It is selected in the Model panel.
+            </p>
+          )}
           <button type="button" onClick={onRetry}>
             Retry
           </button>
