@@ -1,6 +1,11 @@
 import { useEffect } from 'react';
 import { connectEngineEvents, useAppStore } from '../state/store';
 import { GpuStatusPanel } from './gpu/GpuStatusPanel';
+import { DataPanel } from './data/DataPanel';
+import { ModelPanel } from './model/ModelPanel';
+import { TrainPanel } from './train/TrainPanel';
+import { SamplePanel } from './sample/SamplePanel';
+import { AttentionPanel } from './attention/AttentionPanel';
 
 export function App() {
   const probeGpu = useAppStore((s) => s.probeGpu);
@@ -19,6 +24,15 @@ export function App() {
       </header>
       <main>
         <GpuStatusPanel onRetry={() => void probeGpu()} />
+        <div className="layout">
+          <DataPanel />
+          <ModelPanel />
+          <div className="span-2">
+            <TrainPanel />
+          </div>
+          <SamplePanel />
+          <AttentionPanel />
+        </div>
       </main>
     </div>
   );

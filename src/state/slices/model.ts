@@ -25,6 +25,9 @@ export interface ModelSlice {
   createModel: () => Promise<boolean>;
 }
 
+// One build at a time: Train, Step and Generate may all ask for the model at once.
+let building: Promise<boolean> | null = null;
+
 export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set, get) => ({
   model: defaultModel,
   backend: 'gpu',
@@ -43,23 +46,27 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
     if (get().trainState === 'running') void engine().request('train', { action: 'pause' }).catch(() => undefined);
     set({ modelReport: null, modelError: null, trainState: 'idle', trainMessage: null, step: 0 });
   },
-  createModel: async () => {
-    if (get().modelReport) return true;
-    set({ modelBusy: true, modelError: null });
-    try {
-      if (!(await get().applyData())) return false;
-      const { model, backend } = get();
-      const train = { ...get().train, blockSize: model.blockSize };
-      const modelReport = await engine().request('createModel', { model, train, backend });
-      resetMetrics();
-      set({ modelReport, step: 0, trainState: 'paused', sampleTokens: [], attention: null });
-      return true;
-    } catch (e) {
-      const w = asWire(e);
-      set({ modelError: { field: w.name === 'InputError' ? (w.code ?? 'model') : 'model', message: w.message } });
-      return false;
-    } finally {
-      set({ modelBusy: false });
-    }
+  createModel: () => {
+    if (get().modelReport) return Promise.resolve(true);
+    building ??= (async () => {
+      set({ modelBusy: true, modelError: null });
+      try {
+        if (!(await get().applyData())) return false;
+        const { model, backend } = get();
+        const train = { ...get().train, blockSize: model.blockSize };
+        const modelReport = await engine().request('createModel', { model, train, backend });
+        resetMetrics();
+        set({ modelReport, step: 0, trainState: 'paused', sampleTokens: [], attention: null });
+        return true;
+      } catch (e) {
+        const w = asWire(e);
+        set({ modelError: { field: w.name === 'InputError' ? (w.code ?? 'model') : 'model', message: w.message } });
+        return false;
+      } finally {
+        set({ modelBusy: false });
+        building = null;
+      }
+    })();
+    return building;
   },
 });

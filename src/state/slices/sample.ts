@@ -56,7 +56,12 @@ export const createSampleSlice: StateCreator<AppState, [], [], SampleSlice> = (s
   selectToken: (selectedToken) => set({ selectedToken }),
   runSample: async () => {
     if (get().sampleBusy) return;
-    if (!(await get().createModel())) return;
+    set({ sampleError: null });
+    if (!(await get().createModel())) {
+      const { dataError, modelError } = get();
+      set({ sampleError: `The model could not be built: ${dataError ?? modelError?.message ?? 'unknown error'}` });
+      return;
+    }
     set({ sampleBusy: true, sampleError: null, sampleTokens: [], selectedToken: 0 });
     sampleLogits.length = 0;
     const { prompt, sampling, maxTokens, sampleSeed } = get();
