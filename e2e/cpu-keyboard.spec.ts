@@ -56,9 +56,9 @@ test('the main flow works by keyboard alone, training on the CPU', async () => {
   }
   await tabTo(page, /^Step$/);
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('stat-step')).toContainText('1', { timeout: 60_000 });
+  await expect(page.getByTestId('stat-step')).toHaveText('1', { timeout: 60_000 });
   await page.keyboard.press('Enter');
-  await expect(page.getByTestId('stat-step')).toContainText('2', { timeout: 60_000 });
+  await expect(page.getByTestId('stat-step')).toHaveText('2', { timeout: 60_000 });
   const loss = parseFloat((await page.getByTestId('stat-loss').textContent()) ?? 'NaN');
   expect(Number.isFinite(loss)).toBe(true);
   await tabTo(page, /^Max tokens$/);

@@ -32,7 +32,8 @@ async function lossAfterSteps(p: Page, n: number): Promise<number[]> {
   const losses: number[] = [];
   for (let i = 0; i < n; i++) {
     await p.getByRole('button', { name: 'Step', exact: true }).click();
-    await expect(p.getByTestId('stat-step')).toContainText(String(i + 1), { timeout: 120_000 });
+    await expect(p.getByTestId('stat-step')).toHaveText(String(i + 1), { timeout: 120_000 });
+    await expect.poll(async () => parseFloat((await p.getByTestId('stat-loss').textContent()) ?? '')).not.toBeNaN();
     losses.push(parseFloat((await p.getByTestId('stat-loss').textContent()) ?? 'NaN'));
   }
   return losses;
@@ -103,7 +104,7 @@ test('pasted text with emoji and HTML is shown as text and trains', async () => 
   await page.getByTestId('data-text').fill(hostile);
   await expect(page.getByTestId('data-text')).toHaveValue(hostile);
   await page.getByRole('button', { name: 'Step', exact: true }).click();
-  await expect(page.getByTestId('stat-step')).toContainText('1', { timeout: 120_000 });
+  await expect(page.getByTestId('stat-step')).toHaveText('1', { timeout: 120_000 });
   await page.getByLabel('Max tokens', { exact: true }).fill('30');
   await page.getByRole('button', { name: 'Generate', exact: true }).click();
   await expect(page.getByTestId('sample-output').locator('[role="button"]')).toHaveCount(30, { timeout: 60_000 });
