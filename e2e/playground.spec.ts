@@ -81,7 +81,7 @@ test('moving the temperature re-shapes the probability bars without a rerun', as
 });
 
 test('the attention heatmaps are drawn', async () => {
-  await page.getByRole('button', { name: 'Refresh', exact: true }).click();
+  await page.getByTestId('attention-refresh').click();
   const canvas = page.getByTestId('head-0-0').locator('canvas').first();
   await expect(canvas).toBeVisible({ timeout: 60_000 });
   await expect
