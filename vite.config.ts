@@ -9,6 +9,8 @@ export default defineConfig({
   plugins: [react()],
   server: { port: 5173, strictPort: false },
   worker: { format: 'es' },
+  // Pre-bundled up front: discovered later it would make Vite reload the page mid-test.
+  optimizeDeps: { include: ['onnxruntime-web'] },
   test: {
     projects: [
       {
