@@ -1,0 +1,64 @@
+// What can go wrong with browser storage, as errors a user can act on. IndexedDB reports
+// problems as DOMExceptions with terse names, thrown synchronously by some calls, delivered
+// on a request's `error` or a transaction's `error` by others; mapStorageError turns any of
+// them into one of ours, and is exported so the mapping can be tested directly.
+
+/** IndexedDB cannot be used at all: missing, disabled, private browsing, or blocked by another tab. */
+export class StorageUnavailableError extends Error {
+  override name = 'StorageUnavailableError';
+  constructor(readonly detail: string) {
+    super(
+      `Saved runs are not available: this browser is not letting GPT Playground keep data (${detail}). ` +
+        'Private browsing or blocked site data can cause this. You can still train, but runs will not be kept after the tab closes.',
+    );
+  }
+}
+
+/** A write did not fit the browser's storage quota. */
+export class StorageQuotaError extends Error {
+  override name = 'StorageQuotaError';
+  constructor(readonly bytes: number | undefined) {
+    super(
+      `Not enough storage space to save this run${bytes === undefined ? '' : ` (it needs about ${formatBytes(bytes)})`}. ` +
+        'Delete old saved runs to make room, then save again.',
+    );
+  }
+}
+
+/** A stored record is not what this version wrote (a damaged database or an incompatible older format). */
+export class CorruptRunError extends Error {
+  override name = 'CorruptRunError';
+}
+
+/** "850 bytes", "12.3 kB", "4.5 MB" (decimal units, as browsers' storage settings show them). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} bytes`;
+  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
+  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
+  return `${(n / 1e9).toFixed(2)} GB`;
+}
+
+const errorName = (e: unknown): string => (e && typeof e === 'object' && 'name' in e ? String((e as { name: unknown }).name) : '');
+
+/** True for every way browsers have spelled "storage full". */
+export function isQuotaError(e: unknown): boolean {
+  const name = errorName(e);
+  // code 22 is the legacy QUOTA_EXCEEDED_ERR; old Firefox used its own name.
+  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED' || (e instanceof DOMException && e.code === 22);
+}
+
+// InvalidStateError: the connection was closed (another tab upgraded the database, or Firefox's
+// old private mode). SecurityError / NotAllowedError: storage is blocked for this origin.
+// UnknownError: Chromium's word for a broken or inaccessible database directory.
+const UNAVAILABLE = new Set(['InvalidStateError', 'SecurityError', 'NotAllowedError', 'UnknownError']);
+
+/**
+ * Maps an IndexedDB failure to StorageQuotaError (with the size of what was being written),
+ * StorageUnavailableError, or leaves it as it is (always returning an Error).
+ */
+export function mapStorageError(e: unknown, ctx: { bytes?: number } = {}): Error {
+  if (e instanceof StorageQuotaError || e instanceof StorageUnavailableError || e instanceof CorruptRunError) return e;
+  if (isQuotaError(e)) return new StorageQuotaError(ctx.bytes);
+  if (UNAVAILABLE.has(errorName(e))) return new StorageUnavailableError(e instanceof Error ? `${errorName(e)}: ${e.message}` : errorName(e));
+  return e instanceof Error ? e : new Error(String(e));
+}
