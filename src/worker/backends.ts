@@ -10,7 +10,7 @@ import { Inference } from '../engine/sample/inference';
 import { RerunSource, type LogitsSource } from '../engine/sample/generate';
 import { sampleBatch, splitTokens } from '../engine/train/data';
 import { Rng } from '../engine/util/rng';
-import type { TrainChanges } from './protocol';
+import type { InitialState, TrainChanges } from './protocol';
 
 export interface ModelBackend {
   readonly kind: 'gpu' | 'cpu';
@@ -26,6 +26,8 @@ export interface ModelBackend {
   /** Every layer's attention probabilities (NH, T, T) for a token sequence. */
   attention(tokens: Uint32Array): Promise<Float32Array[]>;
   params(): Promise<Float32Array>;
+  /** Weights, Adam state and step, to save and later resume the run. */
+  state(): Promise<InitialState>;
   /** After a NaN loss: back to the last good weights; their step, or -1 if there are none. */
   restoreLastGood(): Promise<number>;
   destroy(): void;
@@ -40,8 +42,8 @@ export class GpuBackend implements ModelBackend {
     this.inference = new Inference(trainer.gpu, trainer.weights);
   }
 
-  static async create(gpu: Gpu, config: GPTConfig, settings: TrainSettings, tokens: Uint32Array, events: TrainerEvents, params?: Float32Array) {
-    return new GpuBackend(await Trainer.create(gpu, config, settings, tokens, { events, params }));
+  static async create(gpu: Gpu, config: GPTConfig, settings: TrainSettings, tokens: Uint32Array, events: TrainerEvents, init?: InitialState) {
+    return new GpuBackend(await Trainer.create(gpu, config, settings, tokens, { events, ...init }));
   }
 
   get step() {
@@ -80,6 +82,11 @@ export class GpuBackend implements ModelBackend {
   restoreLastGood() {
     return this.trainer.restoreLastGood();
   }
+  async state(): Promise<InitialState> {
+    await this.trainer.flush();
+    const w = this.trainer.weights;
+    return { params: await w.read('params'), m: await w.read('m'), v: await w.read('v'), step: this.trainer.step };
+  }
   destroy() {
     this.decoder?.destroy();
     this.inference.destroy();
@@ -100,9 +107,9 @@ export class CpuBackend implements ModelBackend {
     private settings: TrainSettings,
     private readonly tokens: Uint32Array,
     private readonly events: TrainerEvents,
-    params?: Float32Array,
+    init?: InitialState,
   ) {
-    this.trainer = new RefTrainer(config, settings, tokens, params);
+    this.trainer = new RefTrainer(config, settings, tokens, init?.params, init);
   }
 
   get step() {
@@ -182,6 +189,11 @@ export class CpuBackend implements ModelBackend {
 
   async params() {
     return Float32Array.from(this.trainer.model.params);
+  }
+
+  async state(): Promise<InitialState> {
+    const { m, v } = this.trainer.optimizerState();
+    return { params: Float32Array.from(this.trainer.model.params), m: Float32Array.from(m), v: Float32Array.from(v), step: this.trainer.step };
   }
 
   destroy() {}

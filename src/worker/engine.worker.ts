@@ -64,7 +64,7 @@ async function handle(req: Request): Promise<ResultOf[Request['type']]> {
     case 'setData':
       return session.setData(req.text, req.tokenizer);
     case 'createModel':
-      return session.createModel(req.model, req.train, req.backend, req.params);
+      return session.createModel(req.model, req.train, req.backend, req.init);
     case 'train':
       return session.train(req.action);
     case 'updateTrain':
@@ -77,6 +77,8 @@ async function handle(req: Request): Promise<ResultOf[Request['type']]> {
       return session.attention(req.prompt);
     case 'getParams':
       return session.getParams();
+    case 'getState':
+      return session.getState();
     case 'dispose':
       await session.dispose();
       return null;

@@ -43,6 +43,15 @@ export interface ModelReport {
 
 export type TrainChanges = Partial<Pick<TrainSettings, 'lr' | 'minLr' | 'warmupSteps' | 'maxSteps' | 'weightDecay' | 'gradClip' | 'evalEvery' | 'evalIters'>>;
 
+/** Weights to start a model from, with the optimizer state when resuming a run. */
+export interface InitialState {
+  params: Float32Array;
+  m?: Float32Array;
+  v?: Float32Array;
+  /** Optimizer steps already taken (the schedule and Adam's bias correction continue). */
+  step: number;
+}
+
 export interface AttentionReport {
   /** Printable label of each prompt token (the heatmaps' axes). */
   tokens: string[];
@@ -62,13 +71,14 @@ export type TrainState = 'idle' | 'running' | 'paused' | 'done' | 'diverged';
 export type Request =
   | { id: number; type: 'probe' }
   | { id: number; type: 'setData'; text: string; tokenizer: TokenizerChoice }
-  | { id: number; type: 'createModel'; model: ModelChoice; train: TrainSettings; backend: Backend; params?: Float32Array }
+  | { id: number; type: 'createModel'; model: ModelChoice; train: TrainSettings; backend: Backend; init?: InitialState }
   | { id: number; type: 'train'; action: 'start' | 'pause' | 'step' }
   | { id: number; type: 'updateTrain'; changes: TrainChanges }
   | { id: number; type: 'evaluate' }
   | { id: number; type: 'sample'; prompt: string; options: GenerateOptions }
   | { id: number; type: 'attention'; prompt: string }
   | { id: number; type: 'getParams' }
+  | { id: number; type: 'getState' }
   | { id: number; type: 'dispose' };
 
 export type RequestType = Request['type'];
@@ -83,6 +93,7 @@ export interface ResultOf {
   sample: SampleResult;
   attention: AttentionReport;
   getParams: { step: number; params: Float32Array };
+  getState: InitialState;
   dispose: null;
 }
 

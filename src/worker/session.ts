@@ -3,14 +3,14 @@
 import type { Gpu } from '../engine/gpu/device';
 import { validateConfig, type GPTConfig } from '../engine/model/config';
 import { checkMemory, DEFAULT_MEMORY_BUDGET, estimateMemory } from '../engine/model/memory';
-import { countParams } from '../engine/model/params';
+import { countParams, paramLayout } from '../engine/model/params';
 import { generate, type GenerateOptions } from '../engine/sample/generate';
 import { CharTokenizer, trainBpe, type Tokenizer } from '../engine/tokenize';
 import { splitTokens } from '../engine/train/data';
 import { validateSettings, type TrainSettings } from '../engine/train/settings';
 import type { TrainerEvents } from '../engine/train/trainer';
 import { CpuBackend, GpuBackend, type ModelBackend } from './backends';
-import type { AttentionReport, Backend, DataReport, Event, ModelChoice, ModelReport, SampleResult, TokenizerChoice, TrainChanges, TrainState } from './protocol';
+import type { InitialState, AttentionReport, Backend, DataReport, Event, ModelChoice, ModelReport, SampleResult, TokenizerChoice, TrainChanges, TrainState } from './protocol';
 
 /** A request the user can fix by changing an input; the UI shows it next to that input. */
 export class InputError extends Error {
@@ -65,7 +65,7 @@ export class Session {
     return { chars: text.length, tokens: tokens.length, vocabSize: tok.vocabSize, trainTokens: cut, valTokens: tokens.length - cut, tokenizer: tok.toJSON() };
   }
 
-  async createModel(model: ModelChoice, train: TrainSettings, backend: Backend, params?: Float32Array): Promise<ModelReport> {
+  async createModel(model: ModelChoice, train: TrainSettings, backend: Backend, init?: InitialState): Promise<ModelReport> {
     if (!this.tokens || !this.tokenizer) throw new InputError('text', 'Choose the text to train on first.');
     await this.disposeModel();
     const config: GPTConfig = { ...model, vocabSize: this.tokenizer.vocabSize };
@@ -77,6 +77,12 @@ export class Session {
       throw new InputError('text', (e as Error).message);
     }
     const memory = estimateMemory(config, train.batchSize, train.blockSize);
+    if (init) {
+      const expected = paramLayout(config).totalElems;
+      for (const [name, a] of [['weights', init.params], ['Adam m', init.m], ['Adam v', init.v]] as const) {
+        if (a && a.length !== expected) throw new InputError('model', `The saved ${name} have ${a.length} values; this model needs ${expected}. The settings do not match the saved model.`);
+      }
+    }
     const nParams = countParams(config);
     const events: TrainerEvents = {
       onStep: (report) => this.emit({ type: 'step', report }),
@@ -88,12 +94,12 @@ export class Session {
       const gpu = await this.getGpu();
       const fit = checkMemory(memory, { ...gpu.limits, budget: DEFAULT_MEMORY_BUDGET }, config, train.batchSize, train.blockSize);
       if (fit) throw new InputError('model', fit);
-      this.backend = await GpuBackend.create(gpu, config, train, this.tokens, events, params);
+      this.backend = await GpuBackend.create(gpu, config, train, this.tokens, events, init);
     } else {
       if (nParams > CPU_MAX_PARAMS) {
         throw new InputError('model', `CPU mode handles models up to ${CPU_MAX_PARAMS.toLocaleString('en')} parameters; this one has ${nParams.toLocaleString('en')}. Choose fewer layers or a smaller width.`);
       }
-      this.backend = new CpuBackend(config, train, this.tokens, events, params);
+      this.backend = new CpuBackend(config, train, this.tokens, events, init);
     }
     this.config = config;
     this.settings = train;
@@ -213,6 +219,10 @@ export class Session {
     const b = this.requireBackend();
     await b.flush();
     return { step: b.step, params: await b.params() };
+  }
+
+  async getState(): Promise<InitialState> {
+    return this.requireBackend().state();
   }
 
   private async disposeModel(): Promise<void> {

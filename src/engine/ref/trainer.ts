@@ -24,6 +24,7 @@ export class RefTrainer {
     public settings: TrainSettings,
     tokens: Uint32Array,
     params?: ArrayLike<number>,
+    resume?: { m?: ArrayLike<number>; v?: ArrayLike<number>; step: number },
   ) {
     const layout = paramLayout(config);
     this.model = new RefGPT(config, params ?? initParams(config, layout, settings.seed));
@@ -31,6 +32,19 @@ export class RefTrainer {
     this.v = new Float64Array(layout.totalElems);
     this.split = splitTokens(tokens, settings.blockSize);
     this.batchRng = new Rng(settings.seed + 1);
+    if (resume) {
+      if (resume.m) this.m.set(resume.m);
+      if (resume.v) this.v.set(resume.v);
+      this.step = resume.step;
+      // skip the batches the earlier steps drew, as the GPU trainer does
+      const draws = resume.step * settings.gradAccumSteps * settings.batchSize;
+      for (let i = 0; i < draws; i++) this.batchRng.nextU32();
+    }
+  }
+
+  /** Adam's state, for saving a run. */
+  optimizerState(): { m: Float64Array; v: Float64Array } {
+    return { m: this.m, v: this.v };
   }
 
   /** A copy of the weights and optimizer state, to go back to after a NaN. */

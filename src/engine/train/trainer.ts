@@ -91,14 +91,14 @@ export class Trainer {
     config: GPTConfig,
     settings: TrainSettings,
     tokens: Uint32Array,
-    opts: { params?: Float32Array; events?: TrainerEvents; snapshotEvery?: number } = {},
+    opts: { params?: Float32Array; m?: Float32Array; v?: Float32Array; step?: number; events?: TrainerEvents; snapshotEvery?: number } = {},
   ): Promise<Trainer> {
     const weights = new ModelWeights(gpu, config);
     try {
       weights.write('params', opts.params ?? initParams(config, weights.layout, settings.seed));
       const zeros = new Float32Array(weights.layout.totalElems);
-      weights.write('m', zeros);
-      weights.write('v', zeros);
+      weights.write('m', opts.m ?? zeros);
+      weights.write('v', opts.v ?? zeros);
       const plan = await GptPlan.build(gpu, weights, {
         B: settings.batchSize,
         T: settings.blockSize,
@@ -110,11 +110,23 @@ export class Trainer {
         decayEnd: weights.layout.decayEnd,
       });
       await t.ensureNormDispatches();
+      if (opts.step) t.resumeAt(opts.step);
       return t;
     } catch (e) {
       weights.destroy();
       throw e;
     }
+  }
+
+  /**
+   * Continues a run at `step`: the schedule and Adam's bias correction pick up there, and the
+   * batch RNG skips the draws the earlier steps made, so a resumed run sees the same batches
+   * an uninterrupted one would.
+   */
+  private resumeAt(step: number): void {
+    this.step = step;
+    const draws = step * this.settings.gradAccumSteps * this.settings.batchSize;
+    for (let i = 0; i < draws; i++) this.batchRng.nextU32();
   }
 
   setEvents(events: TrainerEvents): void {

@@ -6,6 +6,7 @@ import type { Backend, ModelChoice, ModelReport } from '../../worker/protocol';
 import { engine } from '../engine';
 import { resetMetrics } from '../metrics';
 import { asWire, type AppState } from '../types';
+import type { InitialWeights } from '../demo';
 
 const { vocabSize: _unused, ...defaultModel } = DEFAULT_CONFIG;
 
@@ -17,6 +18,8 @@ export interface ModelSlice {
   modelBusy: boolean;
   /** An error to show next to the input that caused it: field is 'text', 'model' or 'train'. */
   modelError: { field: string; message: string } | null;
+  /** Weights (and optimizer state) the next build starts from: a shared link, a saved run. */
+  initialWeights: InitialWeights | null;
   setModel: (changes: Partial<ModelChoice>) => void;
   setBackend: (b: Backend) => void;
   /** Forgets the worker's model: the next Train builds a fresh one. */
@@ -34,6 +37,7 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
   modelReport: null,
   modelBusy: false,
   modelError: null,
+  initialWeights: null,
   setModel: (changes) => {
     set({ model: { ...get().model, ...changes } });
     get().invalidateModel();
@@ -44,7 +48,7 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
   },
   invalidateModel: () => {
     if (get().trainState === 'running') void engine().request('train', { action: 'pause' }).catch(() => undefined);
-    set({ modelReport: null, modelError: null, trainState: 'idle', trainMessage: null, step: 0 });
+    set({ modelReport: null, modelError: null, trainState: 'idle', trainMessage: null, step: 0, initialWeights: null });
   },
   createModel: () => {
     if (get().modelReport) return Promise.resolve(true);
@@ -54,9 +58,10 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
         if (!(await get().applyData())) return false;
         const { model, backend } = get();
         const train = { ...get().train, blockSize: model.blockSize };
-        const modelReport = await engine().request('createModel', { model, train, backend });
-        resetMetrics();
-        set({ modelReport, step: 0, trainState: 'paused', sampleTokens: [], attention: null });
+        const init = get().initialWeights;
+        const modelReport = await engine().request('createModel', { model, train, backend, ...(init ? { init } : {}) });
+        if (!init) resetMetrics();
+        set({ modelReport, step: init?.step ?? 0, trainState: 'paused', sampleTokens: [], attention: null, initialWeights: null });
         return true;
       } catch (e) {
         const w = asWire(e);

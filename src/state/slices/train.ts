@@ -39,7 +39,8 @@ export const createTrainSlice: StateCreator<AppState, [], [], TrainSlice> = (set
       return;
     }
     if (!get().modelReport) return;
-    const step = metricsStore.getState().steps.at(-1)?.step ?? get().step;
+    // After a NaN the run went back to earlier weights: the change applies from there.
+    const step = get().trainState === 'diverged' ? get().step : (metricsStore.getState().steps.at(-1)?.step ?? get().step);
     if (changes.lr !== undefined && step > 0) markLr(step, changes.lr);
     void engine()
       .request('updateTrain', { changes: changes as TrainChanges })

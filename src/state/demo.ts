@@ -1,0 +1,57 @@
+// Between the store and the one serializable DemoState that a share link, an autosave and a
+// checkpoint carry: what the current demo is, and how to make the store show a given one.
+import { findCorpus } from '../corpora';
+import { DEMO_FORMAT, DEMO_VERSION, type DemoState } from '../engine/io/demo';
+import type { AppState } from './types';
+import { useAppStore } from './store';
+import { resetMetrics } from './metrics';
+
+export function currentDemo(s: AppState = useAppStore.getState()): DemoState {
+  const source = s.source.kind === 'file' ? { kind: 'file' as const, name: s.source.name } : s.source;
+  return {
+    format: DEMO_FORMAT,
+    version: DEMO_VERSION,
+    corpus: { source, text: source.kind === 'sample' ? '' : s.text },
+    tokenizer: s.tokenizer,
+    model: s.model,
+    train: { ...s.train, blockSize: s.model.blockSize },
+    sample: { ...s.sampling, prompt: s.prompt, maxTokens: s.maxTokens, seed: s.sampleSeed },
+  };
+}
+
+export interface InitialWeights {
+  params: Float32Array;
+  m?: Float32Array;
+  v?: Float32Array;
+  step: number;
+}
+
+/** Puts a demo into the store; with weights, the next model build starts from them. */
+export function applyDemo(demo: DemoState, weights: InitialWeights | null = null): void {
+  let text = demo.corpus.text;
+  const src = demo.corpus.source;
+  if (src.kind === 'sample') {
+    const corpus = findCorpus(src.id);
+    if (!corpus) throw new Error(`the demo uses a sample text "${src.id}" that this version does not have`);
+    text = corpus.text();
+  }
+  const s = useAppStore.getState();
+  s.invalidateModel();
+  resetMetrics();
+  useAppStore.setState({
+    text,
+    source: src.kind === 'file' ? { kind: 'file', name: src.name, size: text.length } : src,
+    tokenizer: demo.tokenizer,
+    dataReport: null,
+    dataError: null,
+    model: demo.model,
+    train: demo.train,
+    sampling: { temperature: demo.sample.temperature, topK: demo.sample.topK, topP: demo.sample.topP, greedy: demo.sample.greedy },
+    prompt: demo.sample.prompt,
+    maxTokens: demo.sample.maxTokens,
+    sampleSeed: demo.sample.seed,
+    sampleTokens: [],
+    attention: null,
+    initialWeights: weights,
+  });
+}
