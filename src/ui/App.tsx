@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { connectEngineEvents, useAppStore } from '../state/store';
+import { startPersistence, usePersistStore } from '../state/persist';
 import { GpuStatusPanel } from './gpu/GpuStatusPanel';
 import { DataPanel } from './data/DataPanel';
 import { ModelPanel } from './model/ModelPanel';
@@ -13,7 +14,11 @@ export function App() {
   useEffect(() => {
     const off = connectEngineEvents();
     void probeGpu();
-    return off;
+    const stopPersistence = startPersistence();
+    return () => {
+      off();
+      stopPersistence();
+    };
   }, [probeGpu]);
 
   return (
@@ -23,6 +28,7 @@ export function App() {
         <p className="tagline">Train a small GPT on your own GPU, in the browser, and watch it learn.</p>
       </header>
       <main>
+        <LinkBanner />
         <GpuStatusPanel onRetry={() => void probeGpu()} />
         <div className="layout">
           <DataPanel />
@@ -34,6 +40,17 @@ export function App() {
           <AttentionPanel />
         </div>
       </main>
+    </div>
+  );
+}
+
+/** A shared link that could not be opened: what was wrong (its content is never run). */
+function LinkBanner() {
+  const linkError = usePersistStore((s) => s.linkError);
+  if (!linkError) return null;
+  return (
+    <div role="alert" className="field-error" data-testid="link-error">
+      <strong>This link could not be opened.</strong> {linkError}
     </div>
   );
 }

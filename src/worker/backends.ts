@@ -23,6 +23,8 @@ export interface ModelBackend {
   evaluate(): Promise<EvalReport>;
   update(changes: TrainChanges): void;
   logitsSource(): Promise<LogitsSource>;
+  /** Logits (T, V) of every position of a token sequence. */
+  logits(tokens: Uint32Array): Promise<Float32Array>;
   /** Every layer's attention probabilities (NH, T, T) for a token sequence. */
   attention(tokens: Uint32Array): Promise<Float32Array[]>;
   params(): Promise<Float32Array>;
@@ -75,6 +77,9 @@ export class GpuBackend implements ModelBackend {
   }
   attention(tokens: Uint32Array) {
     return this.inference.attention(tokens);
+  }
+  logits(tokens: Uint32Array) {
+    return this.inference.logits(tokens);
   }
   params() {
     return this.trainer.weights.read('params');
@@ -180,6 +185,10 @@ export class CpuBackend implements ModelBackend {
     return new RerunSource(this.config.blockSize, this.config.vocabSize, async (ctx) =>
       Float32Array.from(m.forward(ctx, null, 1, ctx.length).logits),
     );
+  }
+
+  async logits(tokens: Uint32Array) {
+    return Float32Array.from(this.trainer.model.forward(tokens, null, 1, tokens.length).logits);
   }
 
   async attention(tokens: Uint32Array) {

@@ -79,6 +79,8 @@ async function handle(req: Request): Promise<ResultOf[Request['type']]> {
       return session.getParams();
     case 'getState':
       return session.getState();
+    case 'logits':
+      return session.logits(req.ids);
     case 'dispose':
       await session.dispose();
       return null;

@@ -79,6 +79,7 @@ export type Request =
   | { id: number; type: 'attention'; prompt: string }
   | { id: number; type: 'getParams' }
   | { id: number; type: 'getState' }
+  | { id: number; type: 'logits'; ids: number[] }
   | { id: number; type: 'dispose' };
 
 export type RequestType = Request['type'];
@@ -94,6 +95,7 @@ export interface ResultOf {
   attention: AttentionReport;
   getParams: { step: number; params: Float32Array };
   getState: InitialState;
+  logits: Float32Array;
   dispose: null;
 }
 

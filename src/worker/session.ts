@@ -221,6 +221,15 @@ export class Session {
     return { step: b.step, params: await b.params() };
   }
 
+  async logits(ids: number[]): Promise<Float32Array> {
+    const b = this.requireBackend();
+    const V = this.config!.vocabSize;
+    if (ids.length < 1 || ids.length > this.config!.blockSize || ids.some((t) => !Number.isInteger(t) || t < 0 || t >= V)) {
+      throw new InputError('sample', `token ids must be 1..${this.config!.blockSize} values in [0, ${V})`);
+    }
+    return b.logits(Uint32Array.from(ids));
+  }
+
   async getState(): Promise<InitialState> {
     return this.requireBackend().state();
   }
