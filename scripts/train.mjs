@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // npm run train -- --corpus FILE [--layers 2 --heads 4 --embd 64 --block 64 --batch 16
 //   --steps 500 --lr 1e-3 --min-lr 1e-3 --warmup 0 --wd 0.1 --seed 1337 --eval-every 100
-//   --eval-iters 20 --tokenizer char|bpe --vocab N --out run.json]
+//   --eval-iters 20 --tokenizer char|bpe --vocab N --out run.json
+//   --save model.safetensors --onnx model.onnx]
 // Trains with the app's engine in headless Chromium (the same browser setup as the tests)
 // and writes {config, params, curve: [{step, train, val}], tokensPerSec, adapter}.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ const { values: v } = parseArgs({
     vocab: { type: 'string', default: '512' },
     'grad-accum': { type: 'string', default: '1' },
     out: { type: 'string' },
+    save: { type: 'string' },
+    onnx: { type: 'string' },
   },
 });
 
@@ -67,12 +70,22 @@ const options = {
   tokenizer: v.tokenizer,
   vocab: num('vocab'),
   gradAccum: num('grad-accum'),
+  save: Boolean(v.save),
+  onnx: Boolean(v.onnx),
 };
 
 try {
   const result = await runPage('/tools/train.html', {
     onLog: (line) => console.log(line),
-    expose: { __options: () => options, __corpus: () => corpus },
+    expose: {
+      __options: () => options,
+      __corpus: () => corpus,
+      __writeFile: (kind, base64) => {
+        const file = kind === 'save' ? v.save : v.onnx;
+        writeFileSync(file, Buffer.from(base64, 'base64'));
+        console.log(`written ${file}`);
+      },
+    },
   });
   const json = JSON.stringify(result, null, 2);
   if (v.out) {

@@ -7,6 +7,8 @@ import { checkMemory, estimateMemory, DEFAULT_MEMORY_BUDGET } from '../engine/mo
 import { DEFAULT_TRAIN, validateSettings, type TrainSettings } from '../engine/train/settings';
 import { Trainer, type StepReport } from '../engine/train/trainer';
 import { CharTokenizer, trainBpe, type Tokenizer } from '../engine/tokenize';
+import { exportCheckpoint } from '../engine/io/checkpoint';
+import { exportOnnx } from '../engine/io/onnx';
 
 interface Options {
   layers: number;
@@ -26,6 +28,8 @@ interface Options {
   tokenizer: 'char' | 'bpe';
   vocab: number;
   gradAccum: number;
+  save: boolean;
+  onnx: boolean;
 }
 
 declare global {
@@ -34,6 +38,7 @@ declare global {
     __corpus?: () => Promise<string>;
     __report?: (result: unknown) => void;
     __fail?: (message: string) => void;
+    __writeFile?: (kind: 'save' | 'onnx', base64: string) => Promise<void>;
   }
 }
 
@@ -116,6 +121,11 @@ async function main(): Promise<void> {
   const trainMs = performance.now() - tStart - evalMs;
   const tokensPerSec = (trainer.step * o.batch * o.block * o.gradAccum * 1000) / trainMs;
   console.log(`trained ${trainer.step} steps in ${(trainMs / 1000).toFixed(1)} s: ${tokensPerSec.toFixed(0)} tokens/s`);
+  if (o.save || o.onnx) {
+    const params = await trainer.weights.read('params');
+    if (o.save) await window.__writeFile!('save', toBase64(exportCheckpoint(config, params, { tokenizer: tok.toJSON(), step: trainer.step })));
+    if (o.onnx) await window.__writeFile!('onnx', toBase64(exportOnnx(config, params)));
+  }
   trainer.destroy();
   window.__report?.({
     config,
@@ -126,6 +136,12 @@ async function main(): Promise<void> {
     tokensPerSec,
     adapter,
   });
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
 }
 
 main().catch((e: unknown) => window.__fail?.(e instanceof Error ? `${e.name}: ${e.message}` : String(e)));
