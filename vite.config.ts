@@ -1,12 +1,35 @@
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumArgs, chromiumExecutable } from './browser.config.mjs';
 
+// The built site's Content-Security-Policy: only our own scripts, workers and WebAssembly
+// (onnxruntime-web compiles its .wasm, hence 'wasm-unsafe-eval'); no inline or foreign code.
+// Dev mode is left without it: Vite's dev server injects inline scripts.
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self' data: blob:",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+].join('; ');
+
+const cspPlugin: Plugin = {
+  name: 'gpt-playground-csp',
+  apply: 'build',
+  transformIndexHtml: (html) =>
+    html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CSP}" />`),
+};
+
 export default defineConfig({
   // Relative asset URLs: the built site works from any sub-path of a static host.
   base: './',
-  plugins: [react()],
+  plugins: [react(), cspPlugin],
   server: { port: 5173, strictPort: false },
   worker: { format: 'es' },
   // Pre-bundled up front: discovered later it would make Vite reload the page mid-test.
