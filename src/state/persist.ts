@@ -73,6 +73,7 @@ export async function exportCheckpointFile(): Promise<{ blob: Blob; filename: st
 
 export async function importCheckpointFile(file: File): Promise<void> {
   const imp = importCheckpoint(new Uint8Array(await file.arrayBuffer()));
+  await saveNow();
   if (!imp.demo) {
     throw new Error(
       'This checkpoint has no GPT Playground demo in its metadata, so the text it was trained on is unknown. Export it from the playground, or add the metadata as docs/checkpoints.md shows.',
@@ -126,11 +127,13 @@ export async function renameRun(id: string, name: string): Promise<void> {
 export async function deleteRun(id: string): Promise<void> {
   const r = await runs();
   await r.remove(id);
-  if (usePersistStore.getState().runId === id) usePersistStore.setState({ runId: null });
+  // Deleting the current run keeps autosave going, under a new id.
+  if (usePersistStore.getState().runId === id) usePersistStore.setState({ runId: newRunId() });
   usePersistStore.setState((p) => ({ runsVersion: p.runsVersion + 1 }));
 }
 
 export async function openRun(id: string): Promise<void> {
+  await saveNow(); // the session being left keeps its latest steps
   const run = await (await runs()).load(id);
   if (!run) throw new Error('That run is no longer saved.');
   applyDemo(run.demo, run.params ? { params: run.params, m: run.adam?.m, v: run.adam?.v, step: run.step } : null);
@@ -177,6 +180,10 @@ export async function saveNow(): Promise<void> {
   }
 }
 
+function newRunId(): string {
+  return `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
 function defaultRunName(): string {
   const s = useAppStore.getState();
   const what = s.source.kind === 'sample' ? s.source.id : s.source.kind === 'file' ? s.source.name : 'pasted text';
@@ -211,7 +218,7 @@ export function startPersistence(): () => void {
   // A new model (not one reopened from storage) starts a new run.
   const offModel = useAppStore.subscribe((s, prev) => {
     if (s.modelReport && !prev.modelReport) {
-      const id = pendingRunId ?? `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+      const id = pendingRunId ?? newRunId();
       pendingRunId = null;
       usePersistStore.setState({ runId: id });
     }

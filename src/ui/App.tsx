@@ -7,6 +7,7 @@ import { ModelPanel } from './model/ModelPanel';
 import { TrainPanel } from './train/TrainPanel';
 import { SamplePanel } from './sample/SamplePanel';
 import { AttentionPanel } from './attention/AttentionPanel';
+import { SharePanel } from './share/SharePanel';
 
 export function App() {
   const probeGpu = useAppStore((s) => s.probeGpu);
@@ -38,6 +39,9 @@ export function App() {
           </div>
           <SamplePanel />
           <AttentionPanel />
+          <div className="span-2">
+            <SharePanel />
+          </div>
         </div>
       </main>
     </div>
