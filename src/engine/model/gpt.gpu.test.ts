@@ -11,6 +11,7 @@ import { DEFAULT_CONFIG, type GPTConfig } from './config';
 import { initParams, paramLayout } from './params';
 import { ModelWeights } from './weights';
 import { GptPlan } from './gpt';
+import { readTensor } from '../sample/inference';
 
 const tiny: GPTConfig = { ...DEFAULT_CONFIG, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 11 };
 const B = 3;
@@ -74,15 +75,5 @@ describe('GPT on the GPU matches the float64 reference', () => {
 });
 
 async function readScalar(plan: GptPlan): Promise<number> {
-  const t = plan.act('meanLoss');
-  const gpu = plan.gpu;
-  const staging = gpu.device.createBuffer({ size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const enc = gpu.device.createCommandEncoder();
-  enc.copyBufferToBuffer(t.buffer, t.offset, staging, 0, 4);
-  gpu.device.queue.submit([enc.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
-  const v = new Float32Array(staging.getMappedRange())[0];
-  staging.unmap();
-  staging.destroy();
-  return v;
+  return (await readTensor(plan.gpu, plan.act('meanLoss')))[0];
 }

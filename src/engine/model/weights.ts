@@ -5,6 +5,7 @@ import type { Gpu } from '../gpu/device';
 import type { Tensor } from '../gpu/tensor';
 import type { GPTConfig } from './config';
 import { paramLayout, type ParamLayout } from './params';
+import { readBuffer } from '../gpu/readback';
 
 export type WeightKind = 'params' | 'grads' | 'm' | 'v';
 
@@ -62,16 +63,7 @@ export class ModelWeights {
 
   /** Reads a whole flat buffer back (not for the training loop: it waits for the GPU). */
   async read(kind: WeightKind): Promise<Float32Array> {
-    const bytes = this.layout.totalElems * 4;
-    const staging = this.gpu.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    const enc = this.gpu.device.createCommandEncoder();
-    enc.copyBufferToBuffer(this.buffers[kind], 0, staging, 0, bytes);
-    this.gpu.device.queue.submit([enc.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const out = new Float32Array(staging.getMappedRange().slice(0));
-    staging.unmap();
-    staging.destroy();
-    return out;
+    return new Float32Array(await readBuffer(this.gpu.device, this.buffers[kind], 0, this.layout.totalElems * 4));
   }
 
   destroy(): void {

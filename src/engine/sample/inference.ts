@@ -4,22 +4,14 @@
 import type { Gpu } from '../gpu/device';
 import { recordPass } from '../gpu/dispatch';
 import type { Tensor } from '../gpu/tensor';
+import { readBuffer } from '../gpu/readback';
 import { GptPlan } from '../model/gpt';
 import type { ModelWeights } from '../model/weights';
 
 const KEEP_PLANS = 3;
 
 export async function readTensor(gpu: Gpu, t: Tensor, elems = t.shape.reduce((a, b) => a * b, 1)): Promise<Float32Array> {
-  const bytes = elems * 4;
-  const staging = gpu.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const enc = gpu.device.createCommandEncoder();
-  enc.copyBufferToBuffer(t.buffer, t.offset, staging, 0, bytes);
-  gpu.device.queue.submit([enc.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
-  const out = new Float32Array(staging.getMappedRange().slice(0));
-  staging.unmap();
-  staging.destroy();
-  return out;
+  return new Float32Array(await readBuffer(gpu.device, t.buffer, t.offset, elems * 4));
 }
 
 export class Inference {

@@ -4,6 +4,7 @@ import { acquireGpu, describeAdapter, type Gpu } from '../gpu/device';
 import { recordPass, type Dispatch } from '../gpu/dispatch';
 import type { DType, Tensor } from '../gpu/tensor';
 import { byteSize } from '../gpu/tensor';
+import { readBuffer } from '../gpu/readback';
 
 let shared: Promise<Gpu> | null = null;
 
@@ -72,17 +73,7 @@ function fillGuards(gpu: Gpu, t: Tensor): void {
   if (tail > 0) gpu.device.queue.writeBuffer(t.buffer, t.offset + byteSize(t), new Uint32Array(tail / 4).fill(POISON));
 }
 
-async function readRaw(gpu: Gpu, buffer: GPUBuffer, offset: number, bytes: number): Promise<ArrayBuffer> {
-  const staging = gpu.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-  const enc = gpu.device.createCommandEncoder();
-  enc.copyBufferToBuffer(buffer, offset, staging, 0, bytes);
-  gpu.device.queue.submit([enc.finish()]);
-  await staging.mapAsync(GPUMapMode.READ);
-  const out = staging.getMappedRange().slice(0);
-  staging.unmap();
-  staging.destroy();
-  return out;
-}
+const readRaw = (gpu: Gpu, buffer: GPUBuffer, offset: number, bytes: number) => readBuffer(gpu.device, buffer, offset, bytes);
 
 export async function download(gpu: Gpu, t: Tensor): Promise<Float32Array> {
   const raw = await readRaw(gpu, t.buffer, t.offset, byteSize(t));
