@@ -112,6 +112,16 @@ test('pasted text with emoji and HTML is shown as text and trains', async () => 
   await expect(page.getByTestId('data-stats')).toContainText(/\d/);
 });
 
+test('the profiler times the kernels of a training step and of a sampled token', async () => {
+  await page.getByTestId('profile-step').click();
+  const table = page.getByTestId('profile-table');
+  await expect(table).toBeVisible({ timeout: 60_000 });
+  await expect(table).toContainText('matmul');
+  await expect(table).toContainText('adamw');
+  await page.getByTestId('profile-token').click();
+  await expect(table).toContainText('attention_decode', { timeout: 60_000 });
+});
+
 test('phone width: panels stack and nothing overflows', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -2,6 +2,7 @@
 // High-frequency training metrics live apart, in metrics.ts.
 import { create } from 'zustand';
 import { createAttentionSlice } from './slices/attention';
+import { createProfileSlice } from './slices/profile';
 import { createDataSlice } from './slices/data';
 import { createGpuSlice } from './slices/gpu';
 import { createModelSlice } from './slices/model';
@@ -20,6 +21,7 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createTrainSlice(...a),
   ...createSampleSlice(...a),
   ...createAttentionSlice(...a),
+  ...createProfileSlice(...a),
 }));
 
 /** Routes the worker's events into the stores; returns the unsubscribe. */

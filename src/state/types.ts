@@ -4,10 +4,11 @@ import type { ModelSlice } from './slices/model';
 import type { TrainSlice } from './slices/train';
 import type { SampleSlice } from './slices/sample';
 import type { AttentionSlice } from './slices/attention';
+import type { ProfileSlice } from './slices/profile';
 import { WorkerRequestError } from '../worker/client';
 import type { WireError } from '../worker/protocol';
 
-export type AppState = GpuSlice & DataSlice & ModelSlice & TrainSlice & SampleSlice & AttentionSlice;
+export type AppState = GpuSlice & DataSlice & ModelSlice & TrainSlice & SampleSlice & AttentionSlice & ProfileSlice;
 
 export const asWire = (e: unknown): WireError =>
   e instanceof WorkerRequestError ? e.wire : { name: 'Error', message: e instanceof Error ? e.message : String(e) };

@@ -8,6 +8,8 @@ import { TrainPanel } from './train/TrainPanel';
 import { SamplePanel } from './sample/SamplePanel';
 import { AttentionPanel } from './attention/AttentionPanel';
 import { SharePanel } from './share/SharePanel';
+import { ProfilerPanel } from './profiler/ProfilerPanel';
+import { FieldError } from './controls/controls';
 
 export function App() {
   const probeGpu = useAppStore((s) => s.probeGpu);
@@ -42,6 +44,9 @@ export function App() {
           <div className="span-2">
             <SharePanel />
           </div>
+          <div className="span-2">
+            <Profiler />
+          </div>
         </div>
       </main>
     </div>
@@ -56,5 +61,18 @@ function LinkBanner() {
     <div role="alert" className="field-error" data-testid="link-error">
       <strong>This link could not be opened.</strong> {linkError}
     </div>
+  );
+}
+
+function Profiler() {
+  const report = useAppStore((s) => s.profile);
+  const busy = useAppStore((s) => s.profileBusy || s.trainState === 'running');
+  const error = useAppStore((s) => s.profileError);
+  const runProfile = useAppStore((s) => s.runProfile);
+  return (
+    <>
+      <ProfilerPanel report={report} busy={busy} onProfile={(what) => void runProfile(what)} />
+      <FieldError message={error} testId="profile-error" />
+    </>
   );
 }

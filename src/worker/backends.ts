@@ -3,6 +3,7 @@
 import type { Gpu } from '../engine/gpu/device';
 import type { GPTConfig } from '../engine/model/config';
 import { Trainer, type EvalReport, type TrainerEvents } from '../engine/train/trainer';
+import type { ProfileReport } from '../engine/gpu/profiler';
 import type { TrainSettings } from '../engine/train/settings';
 import { RefTrainer } from '../engine/ref/trainer';
 import { Decoder } from '../engine/sample/decoder';
@@ -32,6 +33,11 @@ export interface ModelBackend {
   state(): Promise<InitialState>;
   /** After a NaN loss: back to the last good weights; their step, or -1 if there are none. */
   restoreLastGood(): Promise<number>;
+  /**
+   * Profiles one real training step, or the decoding of one token after `prompt` (prefilled
+   * first). The GPU engine only: the CPU one has no dispatches to time.
+   */
+  profile(what: 'step' | 'token', prompt: Uint32Array): Promise<ProfileReport>;
   destroy(): void;
 }
 
@@ -83,6 +89,14 @@ export class GpuBackend implements ModelBackend {
   }
   params() {
     return this.trainer.weights.read('params');
+  }
+  async profile(what: 'step' | 'token', prompt: Uint32Array): Promise<ProfileReport> {
+    if (what === 'step') return this.trainer.profileStep();
+    const src = await this.logitsSource();
+    if (!(src instanceof Decoder)) throw new Error('Profiling a sampled token needs a causal model: without the mask there is no KV-cached decoding to profile.');
+    const context = prompt.slice(-(src.blockSize - 1)); // room for the profiled token
+    await src.prefill(context);
+    return src.profileNext(context[context.length - 1]);
   }
   restoreLastGood() {
     return this.trainer.restoreLastGood();
@@ -152,6 +166,9 @@ export class CpuBackend implements ModelBackend {
     this.lastTime = 0;
   }
 
+  async profile(): Promise<ProfileReport> {
+    throw new Error('The profiler times GPU kernels: create the model on the GPU to use it.');
+  }
   async restoreLastGood() {
     if (!this.good) return -1;
     this.trainer.restore(this.good);

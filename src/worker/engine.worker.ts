@@ -81,6 +81,8 @@ async function handle(req: Request): Promise<ResultOf[Request['type']]> {
       return session.getState();
     case 'logits':
       return session.logits(req.ids);
+    case 'profile':
+      return session.profile(req.what);
     case 'dispose':
       await session.dispose();
       return null;

@@ -7,8 +7,9 @@ import type { GenerateOptions } from '../engine/sample/generate';
 import type { TokenizerJSON } from '../engine/tokenize';
 import type { TrainSettings } from '../engine/train/settings';
 import type { EvalReport, StepReport } from '../engine/train/trainer';
+import type { ProfileReport } from '../engine/gpu/profiler';
 
-export type { EvalReport, StepReport };
+export type { EvalReport, StepReport, ProfileReport };
 
 export interface AdapterReport {
   description: string;
@@ -80,6 +81,7 @@ export type Request =
   | { id: number; type: 'getParams' }
   | { id: number; type: 'getState' }
   | { id: number; type: 'logits'; ids: number[] }
+  | { id: number; type: 'profile'; what: 'step' | 'token' }
   | { id: number; type: 'dispose' };
 
 export type RequestType = Request['type'];
@@ -96,6 +98,7 @@ export interface ResultOf {
   getParams: { step: number; params: Float32Array };
   getState: InitialState;
   logits: Float32Array;
+  profile: ProfileReport;
   dispose: null;
 }
 

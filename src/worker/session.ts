@@ -10,6 +10,7 @@ import { splitTokens } from '../engine/train/data';
 import { validateSettings, type TrainSettings } from '../engine/train/settings';
 import type { TrainerEvents } from '../engine/train/trainer';
 import { CpuBackend, GpuBackend, type ModelBackend } from './backends';
+import type { ProfileReport } from '../engine/gpu/profiler';
 import type { InitialState, AttentionReport, Backend, DataReport, Event, ModelChoice, ModelReport, SampleResult, TokenizerChoice, TrainChanges, TrainState } from './protocol';
 
 /** A request the user can fix by changing an input; the UI shows it next to that input. */
@@ -228,6 +229,25 @@ export class Session {
       throw new InputError('sample', `token ids must be 1..${this.config!.blockSize} values in [0, ${V})`);
     }
     return b.logits(Uint32Array.from(ids));
+  }
+
+  /**
+   * 'step': one real training step, profiled (it trains like any other and is reported as a
+   * step); 'token': decoding one token after the text's first token, which leaves the model as it was.
+   */
+  async profile(what: 'step' | 'token'): Promise<ProfileReport> {
+    const b = this.requireBackend();
+    if (b.kind !== 'gpu') throw new InputError('model', 'The profiler times GPU kernels: create the model on the GPU to use it.');
+    if (this.state === 'running') throw new InputError('train', 'Pause training to profile: a profile needs the GPU to itself.');
+    if (what === 'token') return b.profile('token', this.encodePrompt(''));
+    if (b.diverged) throw new InputError('train', 'Training diverged: lower the learning rate and press Reset before profiling a step.');
+    const report = await b.profile('step', this.encodePrompt(''));
+    if (b.diverged) await this.recover(b);
+    else {
+      this.setState(this.state); // the step counter moved
+      await this.maybeEvaluate(b);
+    }
+    return report;
   }
 
   async getState(): Promise<InitialState> {

@@ -101,3 +101,20 @@ describe('engine worker', () => {
     expect(s.tokens).toHaveLength(3);
   });
 });
+
+describe('profile request', () => {
+  it('profiles a real training step and a sampled token', async () => {
+    await client.request('setData', { text, tokenizer: { kind: 'char' } });
+    await client.request('createModel', { model, train, backend: 'gpu' });
+    const before = (await client.request('train', { action: 'step' })).step;
+    const step = await client.request('profile', { what: 'step' });
+    expect(step.dispatches).toBeGreaterThan(10);
+    expect(step.kernels.some((k) => k.label === 'adamw_update')).toBe(true);
+    const after = (await client.request('train', { action: 'step' })).step;
+    expect(after).toBe(before + 2); // the profiled step was a real one
+    const token = await client.request('profile', { what: 'token' });
+    expect(token.kernels.some((k) => k.label === 'attention_decode')).toBe(true);
+    const sample = await client.request('sample', { prompt: 'ab', options: { maxTokens: 3, temperature: 1, topK: 0, topP: 1, greedy: false, seed: 1 } });
+    expect(sample.tokens.length).toBe(3);
+  });
+});

@@ -5,6 +5,7 @@
 import type { Gpu } from '../gpu/device';
 import type { Dispatch } from '../gpu/dispatch';
 import { recordPass } from '../gpu/dispatch';
+import { ProfileRecorder, type ProfileOptions, type ProfileReport } from '../gpu/profiler';
 import { BufferArena, arenaLimitsOf } from '../gpu/arena';
 import type { Tensor } from '../gpu/tensor';
 import { attentionDecode } from '../kernels/attention-decode';
@@ -111,7 +112,7 @@ export class Decoder implements LogitsSource {
   }
 
   /** Appends one token at position `length`; the logits (V) that follow it, or null when full. */
-  async next(token: number): Promise<Float32Array | null> {
+  async next(token: number, profiler?: ProfileRecorder): Promise<Float32Array | null> {
     const t = this.length;
     if (t >= this.blockSize) return null; // the caller crops the context and prefills again
     const q = this.gpu.device.queue;
@@ -119,17 +120,29 @@ export class Decoder implements LogitsSource {
     q.writeBuffer(tokens.buffer, tokens.offset + 4 * t, Uint32Array.of(token));
     q.writeBuffer(this.position.buffer, this.position.offset, Uint32Array.of(t));
     const enc = this.gpu.device.createCommandEncoder({ label: `decode ${t}` });
-    recordPass(enc, [this.embed]);
+    const record = (list: Dispatch[]) => (profiler ? profiler.record(enc, list) : recordPass(enc, list));
+    record([this.embed]);
     const rowBytes = this.layers.length ? this.layers[0].qkvRow.shape[1] * 4 : 0;
     for (const layer of this.layers) {
-      recordPass(enc, layer.beforeAttention);
+      record(layer.beforeAttention);
       enc.copyBufferToBuffer(layer.qkvRow.buffer, layer.qkvRow.offset, layer.cache.buffer, layer.cache.offset + t * rowBytes, rowBytes);
-      recordPass(enc, layer.fromAttention);
+      record(layer.fromAttention);
     }
-    recordPass(enc, this.head);
+    record(this.head);
+    profiler?.finish(enc);
     q.submit([enc.finish()]);
     this.length = t + 1;
     return readTensor(this.gpu, this.logits);
+  }
+
+  /**
+   * Decodes `token` for real (it joins the cache, as next() would) with each dispatch in its
+   * own timed pass. Prefill first; a full cache gives an empty report.
+   */
+  async profileNext(token: number, opts: ProfileOptions = {}): Promise<ProfileReport> {
+    const rec = new ProfileRecorder(this.gpu, { label: `decode ${this.length}`, ...opts });
+    if ((await this.next(token, rec)) === null) rec.finish(this.gpu.device.createCommandEncoder());
+    return rec.report();
   }
 
   destroy(): void {

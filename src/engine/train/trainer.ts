@@ -4,6 +4,7 @@
 // a step or two later through the ring and are reported then.
 import type { Gpu } from '../gpu/device';
 import { recordPass, type Dispatch } from '../gpu/dispatch';
+import { ProfileRecorder, type ProfileOptions, type ProfileReport } from '../gpu/profiler';
 import { ReadbackRing } from '../gpu/readback';
 import type { Tensor } from '../gpu/tensor';
 import { adamwUpdate, type AdamWDispatch } from '../kernels/adamw';
@@ -153,7 +154,7 @@ export class Trainer {
    * Records and submits one optimizer step. Returns once it is queued; waits only when more
    * than MAX_IN_FLIGHT steps are already queued, so the GPU always has the next step.
    */
-  async trainStep(): Promise<void> {
+  async trainStep(profiler?: ProfileRecorder): Promise<void> {
     if (this.diverged) throw new Error(`training diverged at step ${this.diverged.step}; restore or reset first`);
     await this.ensureNormDispatches();
     while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
@@ -164,18 +165,21 @@ export class Trainer {
     this.adamw.setHyper({ lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay, step });
     const batches = Array.from({ length: k }, () => sampleBatch(this.batchRng, this.split.train, s.batchSize, s.blockSize));
     const enc = this.gpu.device.createCommandEncoder({ label: `step ${step}` });
+    // A profiled step is a real step: only its split into passes differs.
+    const record = (list: Dispatch[], label: string) => (profiler ? profiler.record(enc, list, label) : recordPass(enc, list, label));
     enc.clearBuffer(this.weights.buffers.grads);
     const meanLoss = this.plan.act('meanLoss');
     for (let i = 0; i < k; i++) {
       if (this.staging) this.staging.write(i, batches[i]);
       else this.plan.writeBatch(batches[i].inputs, batches[i].targets);
       this.staging?.encodeLoad(enc, i);
-      recordPass(enc, [...this.plan.forward, ...this.plan.backward], `step ${step} micro ${i}`);
+      record([...this.plan.forward, ...this.plan.backward], `step ${step} micro ${i}`);
       enc.copyBufferToBuffer(meanLoss.buffer, meanLoss.offset, this.misc.buffer, 4 * i, 4);
     }
-    recordPass(enc, [...this.norm, this.adamw.dispatch], `step ${step} update`);
+    record([...this.norm, this.adamw.dispatch], `step ${step} update`);
     this.snapshots.maybeCopy(enc, step);
     const ticket = this.ring.copy(enc, this.misc.buffer, 0, 4 * k);
+    profiler?.finish(enc);
     this.gpu.device.queue.submit([enc.finish()]);
     const tokens = s.batchSize * s.blockSize * k;
     this.inFlight.push(
@@ -194,6 +198,25 @@ export class Trainer {
         this.events.onStep?.({ step, loss, lr, stepMs, tokensPerSec: stepMs > 0 ? (tokens * 1000) / stepMs : NaN });
       }),
     );
+  }
+
+  /**
+   * Runs one real training step (it trains, reports its loss and advances the step) with each
+   * dispatch in its own timed pass, and reports where its GPU time went.
+   */
+  async profileStep(opts: ProfileOptions = {}): Promise<ProfileReport> {
+    await this.flush(); // so that a wall-time profile measures this step alone
+    const rec = new ProfileRecorder(this.gpu, { label: `step ${this.step + 1}`, ...opts });
+    await this.trainStep(rec);
+    const report = await rec.report();
+    await this.flush();
+    return report;
+  }
+
+  /** The dispatches of one optimizer step in order: forward + backward per micro-batch, then norm and AdamW. */
+  stepDispatches(): Dispatch[] {
+    const micro = [...this.plan.forward, ...this.plan.backward];
+    return [...Array.from({ length: this.settings.gradAccumSteps }, () => micro).flat(), ...this.norm, this.adamw.dispatch];
   }
 
   /**

@@ -1,0 +1,59 @@
+// Pure helpers behind the profiler panel: the report turned into table rows with each
+// kernel's share, and the numbers written the same way everywhere.
+import type { ProfileMode, ProfileReport } from '../../engine/gpu/profiler';
+
+export interface ProfileRow {
+  label: string;
+  count: number;
+  ms: number | null;
+  /** 0..1: of the summed kernel time ('timestamp') or of the dispatches ('wall'). */
+  share: number;
+  timeText: string;
+  shareText: string;
+}
+
+export function modeText(mode: ProfileMode): string {
+  return mode === 'timestamp' ? 'GPU timestamps' : 'no timestamp-query: dispatch counts and wall time';
+}
+
+/** Milliseconds with about three significant digits; '—' when unknown. */
+export function formatMs(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms)) return '—';
+  if (ms === 0) return '0 ms';
+  if (ms < 0.01) return '<0.01 ms';
+  if (ms < 10) return `${ms.toFixed(2)} ms`;
+  if (ms < 100) return `${ms.toFixed(1)} ms`;
+  return `${Math.round(ms).toLocaleString('en')} ms`;
+}
+
+/** A share as a percentage; a small non-zero share never reads as 0%. */
+export function formatShare(share: number): string {
+  if (!Number.isFinite(share) || share <= 0) return '0%';
+  if (share < 0.001) return '<0.1%';
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+/**
+ * Table rows in the report's order. Shares are of the summed kernel time rather than of
+ * totalMs, which also holds the gaps between passes, so that the bars add up to 100%.
+ */
+export function profileRows(report: ProfileReport): ProfileRow[] {
+  const timed = report.mode === 'timestamp';
+  const whole = timed ? report.kernels.reduce((a, k) => a + (k.ms ?? 0), 0) : report.dispatches;
+  return report.kernels.map((k) => {
+    const part = timed ? (k.ms ?? 0) : k.count;
+    const share = whole > 0 ? part / whole : 0;
+    return { label: k.label, count: k.count, ms: k.ms, share, timeText: formatMs(k.ms), shareText: formatShare(share) };
+  });
+}
+
+/** One sentence for screen readers and the panel's summary line. */
+export function summaryText(report: ProfileReport): string {
+  const n = report.dispatches;
+  const kinds = report.kernels.length;
+  const what = `${n.toLocaleString('en')} dispatch${n === 1 ? '' : 'es'} of ${kinds} kernel${kinds === 1 ? '' : 's'}`;
+  const time = report.mode === 'timestamp' ? `${formatMs(report.totalMs)} on the GPU` : `${formatMs(report.totalMs)} wall time`;
+  const top = report.kernels[0];
+  const lead = top ? `; ${report.mode === 'timestamp' ? 'slowest' : 'most frequent'}: ${top.label}` : '';
+  return `${what}, ${time}${lead}.`;
+}
