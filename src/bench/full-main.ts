@@ -1,0 +1,107 @@
+// The full benchmark page (scripts/bench.mjs): kernels, training, inference against
+// onnxruntime-web, and sampling with and without the KV cache, in ONE page and run so that
+// every ratio compares measurements taken on the same device under the same load.
+// Query: ?only=kernels,training,inference,sampling (default all) · ?steps=N (timed training
+// steps) · ?runs=N (inference runs per side).
+import { acquireGpu, describeAdapter, type Gpu } from '../engine/gpu/device';
+import { groupWithBaselines, linkBaselines, runGroup, type BenchResult } from './harness';
+import type { BenchCase } from './types';
+import { benchInference } from './full/inference';
+import { benchSampling } from './full/sampling';
+import { inferenceRows, kernelRows, matmulVsPlain, samplingRows, trainingRows } from './full/stats';
+import { benchTraining, configOf, sizeLabel, syntheticTokens } from './full/training';
+import type { FullReport, InferenceResult, SamplingResult, TrainingResult, TrainSize } from './full/types';
+
+declare global {
+  interface Window {
+    __report?: (result: unknown) => void;
+    __fail?: (message: string) => void;
+  }
+}
+
+const modules = import.meta.glob('./cases/*.ts', { eager: true }) as Record<string, { cases: BenchCase[] }>;
+
+/** Three sizes; the middle one is DESIGN §1's reference model. Heads: 4 throughout. */
+const SIZES: TrainSize[] = [
+  { label: 'tiny', nLayer: 1, nHead: 4, nEmbd: 32, blockSize: 32, batchSize: 8 },
+  { label: 'reference', nLayer: 2, nHead: 4, nEmbd: 64, blockSize: 64, batchSize: 16 },
+  { label: 'nanoGPT CPU width', nLayer: 4, nHead: 4, nEmbd: 128, blockSize: 64, batchSize: 8 },
+];
+const REFERENCE = SIZES[1];
+const WARMUP_STEPS = 3;
+const SAMPLE_TOKENS = 64;
+
+async function kernels(gpu: Gpu): Promise<BenchResult[]> {
+  const cases = Object.values(modules).flatMap((m) => m.cases);
+  const results: BenchResult[] = [];
+  for (const group of groupWithBaselines(cases)) {
+    for (const r of await runGroup(gpu, group, 200, 3)) {
+      results.push(r);
+      console.log(`kernel ${r.name}: ${r.ms.toFixed(3)} ms`);
+    }
+  }
+  linkBaselines(results);
+  return results;
+}
+
+async function main(): Promise<void> {
+  const q = new URLSearchParams(location.search);
+  const only = new Set((q.get('only') ?? 'kernels,training,inference,sampling').split(','));
+  const steps = Number(q.get('steps') ?? 10);
+  const runs = Number(q.get('runs') ?? 7);
+  const start = performance.now();
+  const gpu = await acquireGpu();
+  const adapter = describeAdapter(gpu.adapter);
+  console.log(`adapter: ${adapter}`);
+
+  const kernelResults = only.has('kernels') ? await kernels(gpu) : [];
+
+  const training: TrainingResult[] = [];
+  if (only.has('training')) {
+    for (const s of SIZES) {
+      const r = await benchTraining(gpu, s, WARMUP_STEPS, steps);
+      console.log(`training ${r.model}: ${r.stepMs.toFixed(1)} ms/step, ${r.tokensPerSec.toFixed(0)} tokens/s`);
+      training.push(r);
+    }
+  }
+
+  const inference: InferenceResult[] = [];
+  if (only.has('inference')) {
+    for (const s of SIZES) {
+      const r = await benchInference(gpu, sizeLabel(s), configOf(s), syntheticTokens(s.blockSize, 7), runs);
+      console.log(`inference ${r.model}: ours ${r.oursMs.toFixed(1)} ms, ORT ${r.ortMs?.toFixed(1) ?? r.ortError}`);
+      inference.push(r);
+    }
+  }
+
+  const sampling: SamplingResult[] = [];
+  if (only.has('sampling')) {
+    // 64 new tokens after a one-token prompt fill a 64-block exactly: no context cropping.
+    for (const s of SIZES.filter((x) => x.blockSize >= SAMPLE_TOKENS)) {
+      const r = await benchSampling(gpu, sizeLabel(s), configOf(s), syntheticTokens(1, 9), SAMPLE_TOKENS);
+      console.log(`sampling ${r.model}: KV ${r.kvTokensPerSec.toFixed(1)} tok/s, rerun ${r.rerunTokensPerSec.toFixed(1)} tok/s`);
+      sampling.push(r);
+    }
+  }
+
+  const report: FullReport = {
+    adapter,
+    date: new Date().toISOString(),
+    kernels: kernelResults,
+    matmulVsPlain: matmulVsPlain(kernelResults),
+    training,
+    inference,
+    sampling,
+    tables: {
+      kernels: kernelRows(kernelResults),
+      training: trainingRows(training),
+      inference: inferenceRows(inference),
+      sampling: samplingRows(sampling),
+    },
+    seconds: (performance.now() - start) / 1000,
+  };
+  console.log(`reference model: ${sizeLabel(REFERENCE)}`);
+  window.__report?.(report);
+}
+
+main().catch((e: unknown) => window.__fail?.(e instanceof Error ? `${e.name}: ${e.message}\n${e.stack ?? ''}` : String(e)));

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import type { BenchResult } from '../harness';
+import { fmt, fmtRatio, inferenceRows, kernelRows, matmulVsPlain, maxAbsDiff, median, ratio, trainingRows } from './stats';
+import type { TrainingResult } from './types';
+
+describe('median', () => {
+  it('takes the middle value, or the mean of the two middle ones', () => {
+    expect(median([3, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+  });
+  it('skips NaN (the first interval after a flush) and is NaN when nothing is left', () => {
+    expect(median([NaN, 5, 1, 3])).toBe(3);
+    expect(median([NaN])).toBeNaN();
+    expect(median([])).toBeNaN();
+  });
+  it('does not reorder its input', () => {
+    const xs = [3, 1, 2];
+    median(xs);
+    expect(xs).toEqual([3, 1, 2]);
+  });
+});
+
+describe('ratio', () => {
+  it('divides, and is null when a side is missing or the divisor is not positive', () => {
+    expect(ratio(6, 2)).toBe(3);
+    expect(ratio(null, 2)).toBeNull();
+    expect(ratio(1, 0)).toBeNull();
+    expect(ratio(NaN, 1)).toBeNull();
+    expect(ratio(1, Infinity)).toBeNull();
+  });
+});
+
+describe('formatting', () => {
+  it('keeps three significant figures and writes large numbers whole', () => {
+    expect(fmt(0.0123456)).toBe('0.0123');
+    expect(fmt(71.63)).toBe('71.6');
+    expect(fmt(1737.5)).toBe('1738');
+    expect(fmt(NaN)).toBe('—');
+    expect(fmt(null)).toBe('—');
+    expect(fmtRatio(5.789)).toBe('5.79x');
+    expect(fmtRatio(null)).toBe('—');
+  });
+});
+
+const kernel = (kernel: string, size: string, ms: number, extra: Partial<BenchResult> = {}): BenchResult => ({ name: `${kernel} ${size}`, kernel, size, ms, reps: 1, ...extra });
+
+describe('matmulVsPlain', () => {
+  it('collects the tiled forward speed-ups over the plain kernel by size', () => {
+    const results = [
+      kernel('matmul_plain', '512x512x512', 10),
+      kernel('matmul_forward', '512x512x512', 2, { baseline: 'matmul_plain 512x512x512', speedup: 5 }),
+      kernel('matmul_forward', '1024x128x512', 1),
+      kernel('gelu_forward', 'x', 1, { speedup: 9 }),
+    ];
+    expect(matmulVsPlain(results)).toEqual({ '512x512x512': 5 });
+  });
+});
+
+describe('table rows', () => {
+  it('prints a kernel throughput and its ratio against the baseline', () => {
+    const [row] = kernelRows([kernel('matmul_forward', '256x256x256', 2, { gflops: 1.9, baseline: 'matmul_plain 256x256x256', speedup: 6.25 })]);
+    expect(row.throughput).toBe('1.9 GFLOP/s');
+    expect(row['vs baseline']).toBe('6.25x matmul_plain 256x256x256');
+  });
+  it('shows the counted dispatches only when they disagree with the plan', () => {
+    const r: TrainingResult = { model: 'm', params: 10, stepMs: 100, wallStepMs: 101, tokensPerSec: 1280, timedSteps: 5, dispatchesPerStep: 80, dispatchesCounted: 80, submitsPerStep: 1 };
+    expect(trainingRows([r])[0]['dispatches/step']).toBe('80');
+    expect(trainingRows([{ ...r, dispatchesCounted: 82 }])[0]['dispatches/step']).toBe('80 (counted 82)');
+  });
+  it('says when onnxruntime-web failed instead of printing a time', () => {
+    const [row] = inferenceRows([{ model: 'm', T: 8, oursMs: 1, ortMs: null, forwardVsOrt: null, maxAbsDiff: null, runs: 3, ortError: 'no adapter' }]);
+    expect(row['ORT webgpu ms']).toBe('failed: no adapter');
+    expect(row.forwardVsOrt).toBe('—');
+  });
+});
+
+describe('maxAbsDiff', () => {
+  it('is the largest absolute difference, Infinity on NaN or a length mismatch', () => {
+    expect(maxAbsDiff([1, 2, 3], [1, 2.5, 2])).toBe(1);
+    expect(maxAbsDiff([1], [NaN])).toBe(Infinity);
+    expect(maxAbsDiff([1], [1, 2])).toBe(Infinity);
+  });
+});
