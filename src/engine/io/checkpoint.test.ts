@@ -13,7 +13,7 @@ const seed = freshSeed();
 const rng = new Rng(seed);
 const withSeed = `(seed ${seed})`;
 
-const TEXT = 'First Citizen:\nBefore we proceed any further, hear me speak. Ünïcödé 🎉\n';
+const TEXT = 'The lamp keeper climbed the stairs at dusk, counting each step aloud. Ünïcödé 🎉\n';
 const charTok = CharTokenizer.fromCorpus(TEXT);
 const bpeTok = trainBpe(TEXT.repeat(3), 262);
 
