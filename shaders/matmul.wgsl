@@ -1,21 +1,37 @@
+// requires: gelu.wgsl
 // Matrix products for linear layers, row-major throughout.
 //
-//   matmul:               C (M, N) = op(A) · op(B) [+ bias] [+ C]     (one kernel, three uses)
+//   matmul:               C (M, N) = op(A) · op(B) [+ bias] [+ C], then an optional epilogue
 //     forward   out  = inp · Wᵀ + b   A = inp (M, K),          B = W stored (N, K)  TRANS_B
 //     backward  dinp = dout · W       A = dout (M, K),         B = W stored (K, N)
 //     backward  dW  += doutᵀ · inp    A = dout stored (K, M),  B = inp (K, N)       TRANS_A
+//   matmul_rows:          the same contract for a few rows (M ≤ ROWS_MAX, one token being
+//                         decoded): one output column per invocation, no tile to waste.
 //   matmul_bias_backward: dbias (N) += Σ_rows A (M, N)
 //
-// Each workgroup owns a BM×BN output tile and walks K in steps of BK, staging both operands
-// in workgroup memory; each invocation keeps an 8×8 block of outputs in registers, so one
-// staged value feeds eight multiply-adds. Out-of-range operand elements are staged as zeros,
-// which makes partial tiles at every edge (M, N and K) exact; only the final store needs
-// bounds checks.
+// Epilogues, applied to v = product + bias of element (m, n) before it is stored:
+//   EPILOGUE 0  c = v              (c += v with ACCUMULATE)
+//   EPILOGUE 1  c = v, out2 = act(v)          a linear layer and its activation: c keeps the
+//                                             pre-activation the backward needs
+//   EPILOGUE 2  c = aux + v                   a linear layer added to the residual stream aux
+//   EPILOGUE 3  c = v · act′(aux)             the backward of act through the layer before it:
+//                                             v = d act(x), aux = x (the pre-activation)
+// act is GELU (ACT 0) or ReLU (ACT 1), the functions of activation.wgsl.
 //
-// Why 8×8 and hand-unrolled: on SwiftShader (our CI and no-GPU machines) every workgroup
-// memory read with a per-invocation index is a gather costing several multiply-adds, so
-// reads per multiply-add decide the speed (4×4: 1/2, 8×8: 1/4); and a loop over the block
-// indexes the accumulators dynamically, which moves them to memory (measured 2× slower).
+// Each workgroup owns a BM×BN output tile and walks K in steps of BK, staging both operands
+// in workgroup memory; each invocation keeps an 8×8 block of outputs in registers as vec4s,
+// so one staged value feeds eight multiply-adds. Out-of-range operand elements are staged as
+// zeros, which makes partial tiles at every edge (M, N and K) exact; only the final store
+// needs bounds checks.
+//
+// Why scalar staged reads, strided columns and a hand-unrolled 8×8 block: on SwiftShader (our
+// CI and no-GPU machines) a workgroup memory read costs one vector load when the invocations
+// of a SIMD group read the same word (A here) or consecutive words (B: invocation x owns
+// columns x + j·BN/8), and a gather of one load per invocation otherwise. Staging vec4s with
+// each invocation owning 8 adjacent columns (a quarter of the read instructions, but strided
+// across invocations) measured the same at 512³ (1.01×, alternating trials), so the simpler
+// layout stays; on GPUs it is a broadcast and conflict-free consecutive reads. A loop over the
+// block indexes the accumulators dynamically, which moves them to memory (2× slower).
 
 struct Params {
   M: u32,
@@ -29,11 +45,15 @@ struct Params {
 @group(0) @binding(2) var<storage, read> b: array<f32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<uniform> p: Params;
+@group(0) @binding(5) var<storage, read> aux: array<f32>; // EPILOGUE 2: residual; 3: pre-activation
+@group(0) @binding(6) var<storage, read_write> out2: array<f32>; // EPILOGUE 1: act(v)
 
 override TRANS_A: bool = false; // A is stored (K, M) instead of (M, K)
 override TRANS_B: bool = false; // B is stored (N, K) instead of (K, N)
-override ACCUMULATE: bool = false; // C += product instead of C = product
+override ACCUMULATE: bool = false; // C += product instead of C = product (EPILOGUE 0 only)
 override HAS_BIAS: bool = false; // adds bias[n] to column n
+override EPILOGUE: u32 = 0;
+override ACT: u32 = 0; // 0 GELU, 1 ReLU
 override BM: u32 = 64; // tile rows; a multiple of 8
 override BN: u32 = 64; // tile columns; a multiple of 8
 override BK: u32 = 16; // K step staged per barrier pair
@@ -70,16 +90,6 @@ fn load_b(k: u32, n: u32) -> f32 {
   return b[k * p.N + n];
 }
 
-fn store_c(m: u32, n: u32, v: f32) {
-  if (m < p.M && n < p.N) {
-    if (ACCUMULATE) {
-      c[m * p.N + n] += v;
-    } else {
-      c[m * p.N + n] = v;
-    }
-  }
-}
-
 fn load_bias(n: u32) -> f32 {
   if (!HAS_BIAS || n >= p.N) {
     return 0.0;
@@ -87,12 +97,55 @@ fn load_bias(n: u32) -> f32 {
   return bias[n];
 }
 
+// Stores v = product + bias of element (m, n) through the epilogue.
+fn finish(m: u32, n: u32, v: f32) {
+  if (m >= p.M || n >= p.N) {
+    return;
+  }
+  let i = m * p.N + n;
+  switch EPILOGUE {
+    case 1u: {
+      c[i] = v;
+      out2[i] = act_forward(v);
+    }
+    case 2u: {
+      c[i] = aux[i] + v;
+    }
+    case 3u: {
+      c[i] = v * act_grad(aux[i]);
+    }
+    default: {
+      if (ACCUMULATE) {
+        c[i] += v;
+      } else {
+        c[i] = v;
+      }
+    }
+  }
+}
+
+fn act_forward(x: f32) -> f32 {
+  if (ACT == 1u) {
+    return max(x, 0.0);
+  }
+  return gelu(x);
+}
+
+// d act / dx at x; ReLU's is 0 at x ≤ 0 (select, as in relu_backward, so that an inf or NaN
+// gradient where x ≤ 0 does not leak through the product).
+fn act_grad(x: f32) -> f32 {
+  if (ACT == 1u) {
+    return select(0.0, 1.0, x > 0.0);
+  }
+  return gelu_grad(x);
+}
+
 // Row m of the block: columns n + j·BN/8 for j = 0..7, held as lo (j < 4) and hi.
-fn store_row(m: u32, n: u32, lo: vec4f, hi: vec4f) {
+fn store_row(m: u32, n: u32, lo: vec4f, hi: vec4f, bias_lo: vec4f, bias_hi: vec4f) {
   let s = BN / 8u;
   for (var j = 0u; j < 4u; j++) {
-    store_c(m, n + j * s, lo[j]);
-    store_c(m, n + (j + 4u) * s, hi[j]);
+    finish(m, n + j * s, lo[j] + bias_lo[j]);
+    finish(m, n + (j + 4u) * s, hi[j] + bias_hi[j]);
   }
 }
 
@@ -174,14 +227,47 @@ fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: 
   // Every row of the block shares its columns, so the bias is read once per column.
   let bias0 = vec4f(load_bias(n), load_bias(n + s), load_bias(n + 2u * s), load_bias(n + 3u * s));
   let bias1 = vec4f(load_bias(n + 4u * s), load_bias(n + 5u * s), load_bias(n + 6u * s), load_bias(n + 7u * s));
-  store_row(m, n, acc[0] + bias0, acc[1] + bias1);
-  store_row(m + 1u, n, acc[2] + bias0, acc[3] + bias1);
-  store_row(m + 2u, n, acc[4] + bias0, acc[5] + bias1);
-  store_row(m + 3u, n, acc[6] + bias0, acc[7] + bias1);
-  store_row(m + 4u, n, acc[8] + bias0, acc[9] + bias1);
-  store_row(m + 5u, n, acc[10] + bias0, acc[11] + bias1);
-  store_row(m + 6u, n, acc[12] + bias0, acc[13] + bias1);
-  store_row(m + 7u, n, acc[14] + bias0, acc[15] + bias1);
+  store_row(m, n, acc[0], acc[1], bias0, bias1);
+  store_row(m + 1u, n, acc[2], acc[3], bias0, bias1);
+  store_row(m + 2u, n, acc[4], acc[5], bias0, bias1);
+  store_row(m + 3u, n, acc[6], acc[7], bias0, bias1);
+  store_row(m + 4u, n, acc[8], acc[9], bias0, bias1);
+  store_row(m + 5u, n, acc[10], acc[11], bias0, bias1);
+  store_row(m + 6u, n, acc[12], acc[13], bias0, bias1);
+  store_row(m + 7u, n, acc[14], acc[15], bias0, bias1);
+}
+
+override ROWS_MAX: u32 = 4; // matmul_rows serves M ≤ ROWS_MAX ≤ 4 (set to M)
+override ROWS_WG: u32 = 64;
+
+// One output column n per invocation for every row m < M ≤ ROWS_MAX: the decoder's one-row
+// products, where a BM-row tile would compute BM − 1 rows of nothing.
+@compute @workgroup_size(ROWS_WG)
+fn matmul_rows(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
+               @builtin(num_workgroups) nwg: vec3u) {
+  let n = (wid.x + wid.y * nwg.x) * ROWS_WG + lid.x;
+  if (n >= p.N) {
+    return;
+  }
+  // Row m's sum in component m; rows past ROWS_MAX (a pipeline constant) cost nothing.
+  var acc = vec4f(0.0);
+  for (var k = 0u; k < p.K; k++) {
+    let w = load_b(k, n);
+    acc.x += load_a(0u, k) * w;
+    if (ROWS_MAX > 1u) {
+      acc.y += load_a(1u, k) * w;
+    }
+    if (ROWS_MAX > 2u) {
+      acc.z += load_a(2u, k) * w;
+    }
+    if (ROWS_MAX > 3u) {
+      acc.w += load_a(3u, k) * w;
+    }
+  }
+  let bn = load_bias(n);
+  for (var m = 0u; m < p.M; m++) {
+    finish(m, n, acc[m] + bn);
+  }
 }
 
 override BIAS_COLS: u32 = 64; // columns per workgroup

@@ -1,6 +1,7 @@
 // Linear layers. Sizes are `${BT}x${C}x${OC}` (rows × inputs × outputs); the square ones
 // compare the tiled forward with the plain one-output-per-invocation baseline.
 import { matmulBackward, matmulForward, matmulPlainForward } from '../../engine/kernels/matmul';
+import { MATMUL_TILES } from '../../engine/kernels/tuning';
 import { createTensor } from '../../engine/testing/gpu';
 import type { Gpu } from '../../engine/gpu/device';
 import type { Tensor } from '../../engine/gpu/tensor';
@@ -27,7 +28,8 @@ const destroy = (ts: Tensor[]) => () => ts.forEach((t) => t.buffer.destroy());
 
 type Forward = typeof matmulForward;
 
-function forwardCase(kernel: string, forward: Forward, BT: number, C: number, OC: number, baseline?: string): BenchCase {
+function forwardCase(kernel: string, forward: Forward, BT: number, C: number, OC: number, baseline?: string,
+  opts?: Parameters<Forward>[5]): BenchCase {
   return {
     kernel,
     size: `${BT}x${C}x${OC}`,
@@ -35,7 +37,7 @@ function forwardCase(kernel: string, forward: Forward, BT: number, C: number, OC
     async setup(gpu): Promise<BenchSetup> {
       const l = linear(gpu, BT, C, OC);
       return {
-        dispatches: [await forward(gpu, l.out, l.inp, l.weight, l.bias)],
+        dispatches: [await forward(gpu, l.out, l.inp, l.weight, l.bias, opts)],
         flops: 2 * BT * C * OC,
         dispose: destroy(l.all),
       };
@@ -66,4 +68,12 @@ const backward: BenchCase = {
   },
 };
 
-export const cases: BenchCase[] = [...squares, forwardCase('matmul_forward', matmulForward, BT, C, OC), backward];
+// Every tile candidate at 512³ against the device's default tile (tuning.ts); a case whose
+// tile does not fit the device fails to build and is reported as such.
+const tiles = MATMUL_TILES.map((tile) => forwardCase(`matmul_tile ${tile.BM}x${tile.BN}x${tile.BK}`, matmulForward, 512, 512, 512,
+  'matmul_forward 512x512x512', { tile }));
+
+// One decoded token through an MLP layer: matmul_rows.
+const decode = forwardCase('matmul_rows', matmulForward, 1, C, OC);
+
+export const cases: BenchCase[] = [...squares, ...tiles, forwardCase('matmul_forward', matmulForward, BT, C, OC), backward, decode];

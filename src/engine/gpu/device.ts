@@ -74,12 +74,16 @@ export class Gpu {
     return () => this.lostListeners.delete(listener);
   }
 
-  /** A small zero-filled storage buffer to bind where a kernel's optional input is absent. */
-  dummyBuffer(): GPUBuffer {
-    let b = this.dummies.get('storage');
+  /**
+   * A small zero-filled storage buffer to bind where a kernel's optional input ('read') or
+   * output ('read_write') is absent. Two distinct buffers: one dispatch may not bind the same
+   * buffer both read-only and writable.
+   */
+  dummyBuffer(access: 'read' | 'read_write' = 'read'): GPUBuffer {
+    let b = this.dummies.get(access);
     if (!b) {
-      b = this.device.createBuffer({ label: 'dummy', size: 256, usage: GPUBufferUsage.STORAGE });
-      this.dummies.set('storage', b);
+      b = this.device.createBuffer({ label: `dummy ${access}`, size: 256, usage: GPUBufferUsage.STORAGE });
+      this.dummies.set(access, b);
     }
     return b;
   }

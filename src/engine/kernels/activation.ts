@@ -1,10 +1,10 @@
 // activation.wgsl: GELU (GPT-2's tanh form) and ReLU, forward and backward, elementwise.
-import code from '../../../shaders/activation.wgsl?raw';
 import type { Gpu } from '../gpu/device';
 import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
+import { shaderSource } from './shaders';
 import { expectDtype, expectShape, numel, type Tensor } from '../gpu/tensor';
 
-const shader = { file: 'activation.wgsl', code };
+const shader = shaderSource('activation.wgsl');
 const WG = 256;
 
 function elementwise(

@@ -1,22 +1,54 @@
-// matmul.wgsl (tiled, register-blocked) and matmul_plain.wgsl (the benchmark's baseline):
-// linear layers y = x·Wᵀ + b with W (OC, C) as in nn.Linear, and their backward.
-import code from '../../../shaders/matmul.wgsl?raw';
+// matmul.wgsl (tiled, register-blocked, vec4-staged; a few-row variant; fused epilogues) and
+// matmul_plain.wgsl (the benchmark's baseline): linear layers y = x·Wᵀ + b with W (OC, C) as
+// in nn.Linear, and their backward.
 import plainCode from '../../../shaders/matmul_plain.wgsl?raw';
 import type { Gpu } from '../gpu/device';
 import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { expectDtype, expectShape, rowsCols, type Tensor } from '../gpu/tensor';
+import { shaderSource } from './shaders';
+import { matmulTile, type MatmulTile } from './tuning';
 
-const shader = { file: 'matmul.wgsl', code };
+const shader = shaderSource('matmul.wgsl');
 const plainShader = { file: 'matmul_plain.wgsl', code: plainCode };
 
-/** Output tile per workgroup (BM×BN, 8×8 per invocation, so multiples of 8) and K step; see matmul.wgsl. */
-const TILE = { BM: 64, BN: 64, BK: 16 };
 const BIAS = { BIAS_COLS: 64, BIAS_SLICES: 4 };
 const PLAIN_WG = 64;
+/** Products with at most this many rows use matmul_rows (one column per invocation). */
+export const ROWS_MAX = 4;
+const ROWS_WG = 64;
+
+export type Activation = 'gelu' | 'relu';
+
+/** What happens to v = product + bias before it is stored; see matmul.wgsl. */
+export type Epilogue =
+  | { kind: 'none'; accumulate?: boolean }
+  /** out = v (the pre-activation), activated = act(v). */
+  | { kind: 'activation'; act: Activation; activated: Tensor }
+  /** out = residual + v. */
+  | { kind: 'residual'; residual: Tensor }
+  /** out = v · act′(pre): v is the gradient of act's output, pre the pre-activation. */
+  | { kind: 'activationBackward'; act: Activation; pre: Tensor };
+
+const EPILOGUE_CODE = { none: 0, activation: 1, residual: 2, activationBackward: 3 } as const;
 
 export interface MatmulBackwardOptions {
   /** Add into dinp instead of overwriting it (when another branch already wrote it). */
   accumulateDinp?: boolean;
+  /**
+   * dinp = (dout · W) · act′(pre): the layer's input was act(pre), and dinp is the gradient
+   * of pre (the activation's backward fused into this product).
+   */
+  activationBackward?: { act: Activation; pre: Tensor };
+  /** Tile for the tiled products (default: the device's, see tuning.ts). */
+  tile?: MatmulTile;
+}
+
+export interface MatmulForwardOptions {
+  /** out = pre-activation, activated = act(out) (the layer's activation fused in). */
+  activation?: { act: Activation; activated: Tensor };
+  /** out = residual + inp · Wᵀ + b (the residual connection fused in). */
+  residual?: Tensor;
+  tile?: MatmulTile;
 }
 
 interface Product {
@@ -25,24 +57,50 @@ interface Product {
   K: number;
   transA: boolean;
   transB: boolean;
-  accumulate: boolean;
+  epilogue: Epilogue;
+  tile?: MatmulTile;
 }
 
-/** c (M, N) = op(a) · op(b) [+ bias] [+ c]: one dispatch of the general tiled kernel. */
-function tiledProduct(gpu: Gpu, label: string, c: Tensor, a: Tensor, b: Tensor, bias: Tensor | null, d: Product): Promise<Dispatch> {
-  const tilesN = ceilDiv(d.N, TILE.BN);
-  const tiles = ceilDiv(d.M, TILE.BM) * tilesN;
-  const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', tilesN]]);
+/** The epilogue's bindings (aux, out2) and overrides. */
+function epilogueParts(gpu: Gpu, e: Epilogue, outShape: readonly number[], what: string) {
+  const act = 'act' in e ? Number(e.act === 'relu') : 0;
+  let aux: Tensor | GPUBuffer = gpu.dummyBuffer();
+  let out2: Tensor | GPUBuffer = gpu.dummyBuffer('read_write');
+  if (e.kind === 'activation') {
+    expectShape(what, e.activated, outShape);
+    out2 = e.activated;
+  } else if (e.kind === 'residual') {
+    expectShape(what, e.residual, outShape);
+    aux = e.residual;
+  } else if (e.kind === 'activationBackward') {
+    expectShape(what, e.pre, outShape);
+    aux = e.pre;
+  }
   const constants = {
-    ...TILE,
-    TRANS_A: Number(d.transA),
-    TRANS_B: Number(d.transB),
-    ACCUMULATE: Number(d.accumulate),
-    HAS_BIAS: Number(bias !== null),
+    EPILOGUE: EPILOGUE_CODE[e.kind],
+    ACT: act,
+    ACCUMULATE: Number(e.kind === 'none' && (e.accumulate ?? false)),
   };
-  // The bias variable is statically used even when HAS_BIAS is off, so something must be bound.
-  return makeDispatch(gpu, label, { shader, entryPoint: 'matmul', constants },
-    [c, a, b, bias ?? gpu.dummyBuffer(), u], grid1d(gpu, tiles));
+  return { aux, out2, constants };
+}
+
+/** c (M, N) = op(a) · op(b) [+ bias] through the epilogue: one dispatch. */
+function product(gpu: Gpu, label: string, c: Tensor, a: Tensor, b: Tensor, bias: Tensor | null, d: Product): Promise<Dispatch> {
+  const ep = epilogueParts(gpu, d.epilogue, c.shape, label);
+  const common = { TRANS_A: Number(d.transA), TRANS_B: Number(d.transB), HAS_BIAS: Number(bias !== null), ...ep.constants };
+  // Unused optional inputs are still statically referenced by the kernel, so something must be bound.
+  const bind = (u: GPUBuffer) => [c, a, b, bias ?? gpu.dummyBuffer(), u, ep.aux, ep.out2];
+  if (d.M <= ROWS_MAX && !d.transA) {
+    const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', 0]]);
+    return makeDispatch(gpu, label, { shader, entryPoint: 'matmul_rows', constants: { ...common, ROWS_MAX: d.M, ROWS_WG } },
+      bind(u), grid1d(gpu, ceilDiv(d.N, ROWS_WG)));
+  }
+  const tile = d.tile ?? matmulTile(gpu);
+  const tilesN = ceilDiv(d.N, tile.BN);
+  const tiles = ceilDiv(d.M, tile.BM) * tilesN;
+  const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', tilesN]]);
+  return makeDispatch(gpu, label, { shader, entryPoint: 'matmul', constants: { ...common, ...tile } },
+    bind(u), grid1d(gpu, tiles));
 }
 
 /** Checks a linear layer's tensors and returns [BT, C, OC]. */
@@ -56,16 +114,33 @@ function linearDims(what: string, out: Tensor, inp: Tensor, weight: Tensor, bias
   return [BT, C, OC];
 }
 
-/** out (…, OC) = inp (…, C) · weightᵀ + bias, weight (OC, C), bias (OC) or null. */
-export function matmulForward(gpu: Gpu, out: Tensor, inp: Tensor, weight: Tensor, bias: Tensor | null): Promise<Dispatch> {
+/**
+ * out (…, OC) = inp (…, C) · weightᵀ + bias, weight (OC, C), bias (OC) or null; with
+ * opts.activation also activated = act(out), with opts.residual out = residual + ….
+ */
+export function matmulForward(
+  gpu: Gpu,
+  out: Tensor,
+  inp: Tensor,
+  weight: Tensor,
+  bias: Tensor | null,
+  opts: MatmulForwardOptions = {},
+): Promise<Dispatch> {
   const [BT, C, OC] = linearDims('matmulForward', out, inp, weight, bias);
-  return tiledProduct(gpu, 'matmul_forward', out, inp, weight, bias,
-    { M: BT, N: OC, K: C, transA: false, transB: true, accumulate: false });
+  if (opts.activation && opts.residual) throw new Error('matmulForward: one epilogue at a time (activation or residual)');
+  const epilogue: Epilogue = opts.activation
+    ? { kind: 'activation', ...opts.activation }
+    : opts.residual
+      ? { kind: 'residual', residual: opts.residual }
+      : { kind: 'none' };
+  return product(gpu, 'matmul_forward', out, inp, weight, bias,
+    { M: BT, N: OC, K: C, transA: false, transB: true, epilogue, tile: opts.tile });
 }
 
 /**
- * The backward of matmulForward: dinp = dout · weight (+= with accumulateDinp),
- * dweight += doutᵀ · inp, dbias += Σ_rows dout (when dbias is given). Deterministic.
+ * The backward of matmulForward: dinp = dout · weight (+= with accumulateDinp; times act′(pre)
+ * with activationBackward), dweight += doutᵀ · inp, dbias += Σ_rows dout (when dbias is
+ * given). Deterministic.
  */
 export async function matmulBackward(
   gpu: Gpu,
@@ -82,11 +157,15 @@ export async function matmulBackward(
   expectDtype('matmulBackward', dweight, 'f32');
   expectShape('matmulBackward', dinp, inp.shape);
   expectShape('matmulBackward', dweight, weight.shape);
+  if (opts.activationBackward && opts.accumulateDinp) throw new Error('matmulBackward: activationBackward cannot accumulate into dinp');
+  const dinpEpilogue: Epilogue = opts.activationBackward
+    ? { kind: 'activationBackward', ...opts.activationBackward }
+    : { kind: 'none', accumulate: opts.accumulateDinp ?? false };
   const dispatches = [
-    await tiledProduct(gpu, 'matmul_backward_dinp', dinp, dout, weight, null,
-      { M: BT, N: C, K: OC, transA: false, transB: false, accumulate: opts.accumulateDinp ?? false }),
-    await tiledProduct(gpu, 'matmul_backward_dweight', dweight, dout, inp, null,
-      { M: OC, N: C, K: BT, transA: true, transB: false, accumulate: true }),
+    await product(gpu, 'matmul_backward_dinp', dinp, dout, weight, null,
+      { M: BT, N: C, K: OC, transA: false, transB: false, epilogue: dinpEpilogue, tile: opts.tile }),
+    await product(gpu, 'matmul_backward_dweight', dweight, dout, inp, null,
+      { M: OC, N: C, K: BT, transA: true, transB: false, epilogue: { kind: 'none', accumulate: true }, tile: opts.tile }),
   ];
   if (dbias) {
     const u = createUniform(gpu, 'matmul_backward_dbias.params', [['u32', BT], ['u32', OC], ['u32', 0], ['u32', 0]]);

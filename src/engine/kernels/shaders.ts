@@ -1,5 +1,7 @@
-// Every WGSL file under shaders/, for the start-up self-check that compiles them all and
-// reports the first error with its file and line.
+// Every WGSL file under shaders/, composed into the modules the kernels compile: a file whose
+// first lines say `// requires: x.wgsl` gets x.wgsl (functions and constants only) appended,
+// so the file's own line numbers stay those of compile errors. Also the list for the start-up
+// self-check, which compiles every module and reports the first error with its file and line.
 import type { ShaderSource } from '../gpu/pipelines';
 
 const files = import.meta.glob('../../../shaders/*.wgsl', { query: '?raw', import: 'default', eager: true }) as Record<
@@ -7,6 +9,35 @@ const files = import.meta.glob('../../../shaders/*.wgsl', { query: '?raw', impor
   string
 >;
 
-export const allShaders: ShaderSource[] = Object.entries(files)
-  .map(([path, code]) => ({ file: path.slice(path.lastIndexOf('/') + 1), code }))
-  .sort((a, b) => a.file.localeCompare(b.file));
+const byName = new Map(Object.entries(files).map(([path, code]) => [path.slice(path.lastIndexOf('/') + 1), code]));
+
+/** The `// requires:` lines at the top of a WGSL file (before its first non-comment line). */
+export function requiredLibraries(code: string): string[] {
+  const out: string[] = [];
+  for (const line of code.split('\n')) {
+    if (!line.startsWith('//')) break;
+    const m = /^\/\/ requires: (.+)$/.exec(line);
+    if (m) out.push(...m[1].split(',').map((s) => s.trim()).filter(Boolean));
+  }
+  return out;
+}
+
+/** `file` (e.g. 'matmul.wgsl') with the libraries it requires appended. */
+export function shaderSource(file: string): ShaderSource {
+  const code = byName.get(file);
+  if (code === undefined) throw new Error(`no shader ${file}`);
+  const seen = new Set([file]);
+  const parts = [code];
+  const add = (lib: string): void => {
+    if (seen.has(lib)) return;
+    seen.add(lib);
+    const libCode = byName.get(lib);
+    if (libCode === undefined) throw new Error(`${file} requires ${lib}, which does not exist`);
+    parts.push(libCode);
+    requiredLibraries(libCode).forEach(add);
+  };
+  requiredLibraries(code).forEach(add);
+  return { file, code: parts.join('\n') };
+}
+
+export const allShaders: ShaderSource[] = [...byName.keys()].sort().map(shaderSource);
