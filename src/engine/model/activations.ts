@@ -10,8 +10,8 @@ export interface ActSpec {
 }
 
 export const LAYER_ACTS = [
-  'ln1', 'ln1Mean', 'ln1Rstd', 'qkv', 'atty', 'lse', 'attproj', 'residual2',
-  'ln2', 'ln2Mean', 'ln2Rstd', 'fch', 'fchAct', 'fcproj', 'residual3',
+  'ln1', 'ln1Mean', 'ln1Rstd', 'qkv', 'atty', 'lse', 'residual2',
+  'ln2', 'ln2Mean', 'ln2Rstd', 'fch', 'fchAct', 'residual3',
 ] as const;
 export type LayerAct = (typeof LAYER_ACTS)[number];
 
@@ -60,7 +60,6 @@ export function activationSpecs(c: GPTConfig, B: number, T: number, training: bo
       { name: 'datty', shape: [B, T, C] },
       { name: 'dqkv', shape: [B, T, 3 * C] },
       { name: 'dfch', shape: [B, T, 4 * C] },
-      { name: 'dfchAct', shape: [B, T, 4 * C] },
       { name: 'attD', shape: [B, c.nHead, T] },
     );
   }

@@ -4,10 +4,8 @@
 import type { Gpu } from '../gpu/device';
 import type { Dispatch } from '../gpu/dispatch';
 import type { Tensor } from '../gpu/tensor';
-import { geluForward, reluForward } from '../kernels/activation';
 import { layernormForward } from '../kernels/layernorm';
 import { matmulForward } from '../kernels/matmul';
-import { residualForward } from '../kernels/residual';
 import type { LayerAct } from './activations';
 import type { ModelWeights } from './weights';
 
@@ -21,6 +19,8 @@ export interface BlockForward {
 }
 
 /**
+ * Seven dispatches (pre-LN) plus attention: the bias, the activation and both residual adds
+ * are epilogues of the linear layers' matmuls.
  * pre-LN:  x2 = x + proj(attn(LN1(x)));  out = x2 + fc2(act(fc(LN2(x2))))
  * post-LN: h = LN1(x + proj(attn(x)));   out = LN2(h + fc2(act(fc(h))))
  */
@@ -35,21 +35,22 @@ export async function blockForward(
   const c = weights.config;
   const h = (n: string) => weights.get('params', `transformer.h.${l}.${n}`);
   const pre = c.norm === 'pre';
-  const act = c.activation === 'gelu' ? geluForward : reluForward;
   const before: Promise<Dispatch>[] = [];
   if (pre) before.push(layernormForward(gpu, a('ln1'), a('ln1Mean'), a('ln1Rstd'), x, h('ln_1.weight'), h('ln_1.bias')));
   before.push(matmulForward(gpu, a('qkv'), pre ? a('ln1') : x, h('attn.c_attn.weight'), h('attn.c_attn.bias'))); // (B,T,3C)
   const after: Promise<Dispatch | Dispatch[]>[] = [];
   after.push(attention(a('atty'), a('qkv'))); // (B,T,C)
-  after.push(matmulForward(gpu, a('attproj'), a('atty'), h('attn.c_proj.weight'), h('attn.c_proj.bias')));
-  after.push(residualForward(gpu, a('residual2'), x, a('attproj')));
+  // residual2 = x + atty·Wᵀ + b: the residual add fused into the projection.
+  after.push(matmulForward(gpu, a('residual2'), a('atty'), h('attn.c_proj.weight'), h('attn.c_proj.bias'), { residual: x }));
   if (pre) after.push(layernormForward(gpu, a('ln2'), a('ln2Mean'), a('ln2Rstd'), a('residual2'), h('ln_2.weight'), h('ln_2.bias')));
   else after.push(layernormForward(gpu, a('ln1'), a('ln1Mean'), a('ln1Rstd'), a('residual2'), h('ln_1.weight'), h('ln_1.bias')));
   const mlpIn = pre ? a('ln2') : a('ln1');
-  after.push(matmulForward(gpu, a('fch'), mlpIn, h('mlp.c_fc.weight'), h('mlp.c_fc.bias'))); // (B,T,4C)
-  after.push(act(gpu, a('fchAct'), a('fch')));
-  after.push(matmulForward(gpu, a('fcproj'), a('fchAct'), h('mlp.c_proj.weight'), h('mlp.c_proj.bias'))); // (B,T,C)
-  after.push(residualForward(gpu, a('residual3'), pre ? a('residual2') : a('ln1'), a('fcproj')));
+  // fch = mlpIn·Wᵀ + b (kept for the backward) and fchAct = act(fch), in one dispatch. (B,T,4C)
+  after.push(matmulForward(gpu, a('fch'), mlpIn, h('mlp.c_fc.weight'), h('mlp.c_fc.bias'),
+    { activation: { act: c.activation, activated: a('fchAct') } }));
+  // residual3 = (residual2 or ln1) + fchAct·Wᵀ + b. (B,T,C)
+  after.push(matmulForward(gpu, a('residual3'), a('fchAct'), h('mlp.c_proj.weight'), h('mlp.c_proj.bias'),
+    { residual: pre ? a('residual2') : a('ln1') }));
   if (!pre) after.push(layernormForward(gpu, a('ln2'), a('ln2Mean'), a('ln2Rstd'), a('residual3'), h('ln_2.weight'), h('ln_2.bias')));
   return {
     beforeAttention: await Promise.all(before),

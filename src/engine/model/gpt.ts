@@ -5,7 +5,6 @@ import type { Gpu } from '../gpu/device';
 import type { Dispatch } from '../gpu/dispatch';
 import { BufferArena, arenaLimitsOf } from '../gpu/arena';
 import type { Tensor } from '../gpu/tensor';
-import { geluBackward, reluBackward } from '../kernels/activation';
 import { attentionBackward, attentionForward, attentionProbs } from '../kernels/attention';
 import { crossentropyBackward, crossentropyForward, crossentropyMean } from '../kernels/crossentropy';
 import { encoderBackward, encoderForward } from '../kernels/encoder';
@@ -129,7 +128,6 @@ export class GptPlan {
     const a = (n: string) => this.act(n);
     const pre = c.norm === 'pre';
     const attn = { nHead: c.nHead, causal: c.causal };
-    const actBack = c.activation === 'gelu' ? geluBackward : reluBackward;
     const k = this.opts.gradAccumSteps ?? 1;
     const { B, T } = this.opts;
     const d: Promise<Dispatch | Dispatch[]>[] = [];
@@ -143,6 +141,8 @@ export class GptPlan {
         this.lastResidual(), this.p('transformer.ln_f.weight'), a('lnfMean'), a('lnfRstd')));
     }
     const acc = { accumulateDinp: true };
+    // d fch = (d fchAct from the c_proj backward) · act′(fch): the activation's backward fused in.
+    const actBack = (pre: Tensor) => ({ activationBackward: { act: c.activation, pre } });
     for (let l = c.nLayer - 1; l >= 0; l--) {
       const h = (n: string) => this.p(`transformer.h.${l}.${n}`);
       const gh = (n: string) => this.g(`transformer.h.${l}.${n}`);
@@ -150,8 +150,7 @@ export class GptPlan {
       const input = l === 0 ? a('encoded') : a(`h${l - 1}.${pre ? 'residual3' : 'ln2'}`);
       if (pre) {
         // dres = d residual3 = d residual2 (through the skip) + the MLP branch below
-        d.push(matmulBackward(gpu, a('dfchAct'), gh('mlp.c_proj.weight'), gh('mlp.c_proj.bias'), a('dres'), la('fchAct'), h('mlp.c_proj.weight')));
-        d.push(actBack(gpu, a('dfch'), la('fch'), a('dfchAct')));
+        d.push(matmulBackward(gpu, a('dfch'), gh('mlp.c_proj.weight'), gh('mlp.c_proj.bias'), a('dres'), la('fchAct'), h('mlp.c_proj.weight'), actBack(la('fch'))));
         d.push(matmulBackward(gpu, a('dln'), gh('mlp.c_fc.weight'), gh('mlp.c_fc.bias'), a('dfch'), la('ln2'), h('mlp.c_fc.weight')));
         d.push(layernormBackward(gpu, a('dres'), gh('ln_2.weight'), gh('ln_2.bias'), a('dln'), la('residual2'), h('ln_2.weight'), la('ln2Mean'), la('ln2Rstd'), acc));
         d.push(matmulBackward(gpu, a('datty'), gh('attn.c_proj.weight'), gh('attn.c_proj.bias'), a('dres'), la('atty'), h('attn.c_proj.weight')));
@@ -161,8 +160,7 @@ export class GptPlan {
       } else {
         // dres = d ln2 (the block's output); ln2 = LN(ln1 + mlp(ln1)), ln1 = LN(input + attn(input))
         d.push(layernormBackward(gpu, a('dln'), gh('ln_2.weight'), gh('ln_2.bias'), a('dres'), la('residual3'), h('ln_2.weight'), la('ln2Mean'), la('ln2Rstd')));
-        d.push(matmulBackward(gpu, a('dfchAct'), gh('mlp.c_proj.weight'), gh('mlp.c_proj.bias'), a('dln'), la('fchAct'), h('mlp.c_proj.weight')));
-        d.push(actBack(gpu, a('dfch'), la('fch'), a('dfchAct')));
+        d.push(matmulBackward(gpu, a('dfch'), gh('mlp.c_proj.weight'), gh('mlp.c_proj.bias'), a('dln'), la('fchAct'), h('mlp.c_proj.weight'), actBack(la('fch'))));
         d.push(matmulBackward(gpu, a('dln'), gh('mlp.c_fc.weight'), gh('mlp.c_fc.bias'), a('dfch'), la('ln1'), h('mlp.c_fc.weight'), acc));
         d.push(layernormBackward(gpu, a('dres'), gh('ln_1.weight'), gh('ln_1.bias'), a('dln'), la('residual2'), h('ln_1.weight'), la('ln1Mean'), la('ln1Rstd')));
         d.push(matmulBackward(gpu, a('datty'), gh('attn.c_proj.weight'), gh('attn.c_proj.bias'), a('dres'), la('atty'), h('attn.c_proj.weight')));
