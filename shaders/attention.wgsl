@@ -18,7 +18,6 @@ struct Params {
   C: u32,
   NH: u32,
   hs: u32,
-  hs4: u32, // ceil(hs / 4): the head's channels as vec4s, the last one zero-padded
   causal: u32,
   scale: f32,
 }
@@ -35,24 +34,27 @@ struct Params {
 @group(0) @binding(7) var<uniform> p: Params;
 
 // Function-scope arrays need a constant size: this is the largest head size supported.
-// Rows are held as vec4s (a quarter of the dynamically indexed accesses), zero-padded past hs
-// so that the padding adds nothing to any dot product.
+// Rows are held as vec4s, zero-padded past hs so that the padding adds nothing to any dot
+// product. Loops over a row run to HS4 = ceil(hs / 4), a pipeline constant: with the trip
+// count known when the pipeline is built, the compiler can unroll them and keep the rows in
+// registers instead of indexed memory, and the workgroup tiles take only what the head needs.
 const MAX_HS: u32 = 128u;
 const MAX_HS4: u32 = MAX_HS / 4u;
+override HS4: u32 = 4;
 
 // Rows (queries, or keys in the dk/dv pass) per workgroup, one invocation each.
 override ROWS: u32 = 32;
-// Rows of the other side staged per tile in workgroup memory (2·TILE·MAX_HS floats).
+// Rows of the other side staged per tile in workgroup memory (2·TILE·4·HS4 floats).
 override TILE: u32 = 8;
 // Workgroup size of the element-wise entry points (probs and D).
 override WG: u32 = 64;
 
 // Row r of a tile starts at r·hs4.
-var<workgroup> tile_a: array<vec4f, TILE * MAX_HS4>; // k (forward, dq) or q (dk/dv)
-var<workgroup> tile_b: array<vec4f, TILE * MAX_HS4>; // v (forward, dq) or dout (dk/dv)
+var<workgroup> tile_a: array<vec4f, TILE * HS4>; // k (forward, dq) or q (dk/dv)
+var<workgroup> tile_b: array<vec4f, TILE * HS4>; // v (forward, dq) or dout (dk/dv)
 var<workgroup> tile_lse: array<f32, TILE>;
 var<workgroup> tile_d: array<f32, TILE>;
-var<workgroup> scores: array<f32, ROWS * TILE>; // each invocation's own row of this tile
+var<workgroup> scores: array<f32, ROWS * TILE>; // [j · ROWS + invocation]: neighbours read neighbouring words
 
 // Index into qkv of (b, t, part 0/1/2 for q/k/v, this head's channel 0).
 fn qkv_at(b: u32, t: u32, part: u32, h: u32) -> u32 {
@@ -127,19 +129,19 @@ fn store_row(a: u32, row: ptr<function, array<vec4f, MAX_HS4>>, scale: f32) {
 // Stages rows r0 … r0+n−1 of this head's k and v into tile_a / tile_b. (Separate from
 // stage_q_dout so that entry points which never read dout do not bind it.)
 fn stage_kv(b: u32, h: u32, r0: u32, n: u32, lid: u32) {
-  for (var e = lid; e < n * p.hs4; e += ROWS) {
-    let a = qkv_at(b, r0 + e / p.hs4, 1u, h);
-    tile_a[e] = qkv4(a, e % p.hs4);
-    tile_b[e] = qkv4(a + p.C, e % p.hs4);
+  for (var e = lid; e < n * HS4; e += ROWS) {
+    let a = qkv_at(b, r0 + e / HS4, 1u, h);
+    tile_a[e] = qkv4(a, e % HS4);
+    tile_b[e] = qkv4(a + p.C, e % HS4);
   }
 }
 
 // Stages rows r0 … r0+n−1 of this head's q and dout into tile_a / tile_b.
 fn stage_q_dout(b: u32, h: u32, r0: u32, n: u32, lid: u32) {
-  for (var e = lid; e < n * p.hs4; e += ROWS) {
-    let r = r0 + e / p.hs4;
-    tile_a[e] = qkv4(qkv_at(b, r, 0u, h), e % p.hs4);
-    tile_b[e] = dout4(out_at(b, r, h), e % p.hs4);
+  for (var e = lid; e < n * HS4; e += ROWS) {
+    let r = r0 + e / HS4;
+    tile_a[e] = qkv4(qkv_at(b, r, 0u, h), e % HS4);
+    tile_b[e] = dout4(out_at(b, r, h), e % HS4);
   }
 }
 
@@ -160,7 +162,7 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
   }
   let i = blk.start + lid.x;
   let live = i < p.T;
-  let hs4 = p.hs4;
+  let hs4 = HS4;
   // q is pre-scaled so a score is a plain dot product.
   var q: array<vec4f, MAX_HS4>;
   var acc: array<vec4f, MAX_HS4>;
@@ -190,7 +192,7 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
         for (var d4 = 0u; d4 < hs4; d4++) {
           s += dot(q[d4], tile_a[j * hs4 + d4]);
         }
-        scores[lid.x * TILE + j] = s;
+        scores[j * ROWS + lid.x] = s;
         tmax = select(max(tmax, s), s, j == 0u);
       }
       let mnew = select(tmax, max(m, tmax), seen);
@@ -201,7 +203,7 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
         acc[d4] *= alpha;
       }
       for (var j = 0u; j < nvis; j++) {
-        let pj = exp(scores[lid.x * TILE + j] - mnew);
+        let pj = exp(scores[j * ROWS + lid.x] - mnew);
         l += pj;
         for (var d4 = 0u; d4 < hs4; d4++) {
           acc[d4] += pj * tile_b[j * hs4 + d4];
@@ -274,7 +276,7 @@ fn attention_backward_dq(@builtin(workgroup_id) wid: vec3u, @builtin(local_invoc
   }
   let i = blk.start + lid.x;
   let live = i < p.T;
-  let hs4 = p.hs4;
+  let hs4 = HS4;
   var q: array<vec4f, MAX_HS4>; // pre-scaled
   var g: array<vec4f, MAX_HS4>; // dout_i
   var dq: array<vec4f, MAX_HS4>;
@@ -330,7 +332,7 @@ fn attention_backward_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(local_invo
   }
   let j = blk.start + lid.x;
   let live = j < p.T;
-  let hs4 = p.hs4;
+  let hs4 = HS4;
   var k: array<vec4f, MAX_HS4>; // pre-scaled
   var v: array<vec4f, MAX_HS4>;
   var dk: array<vec4f, MAX_HS4>;

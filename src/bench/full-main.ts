@@ -8,7 +8,7 @@ import { groupWithBaselines, linkBaselines, runGroup, type BenchResult } from '.
 import type { BenchCase } from './types';
 import { benchInference } from './full/inference';
 import { benchSampling } from './full/sampling';
-import { inferenceRows, kernelRows, matmulVsPlain, samplingRows, trainingRows } from './full/stats';
+import { inferenceRows, kernelRows, matmulVsPlain, profileRows, samplingRows, trainingRows } from './full/stats';
 import { benchTraining, configOf, sizeLabel, syntheticTokens } from './full/training';
 import type { FullReport, InferenceResult, SamplingResult, TrainingResult, TrainSize } from './full/types';
 
@@ -97,6 +97,8 @@ async function main(): Promise<void> {
       training: trainingRows(training),
       inference: inferenceRows(inference),
       sampling: samplingRows(sampling),
+      ...Object.fromEntries(training.map((r) => [`profile: training step ${r.model}`, profileRows('kernel', r.profile)])),
+      ...Object.fromEntries(sampling.map((r) => [`profile: one cached token ${r.model}`, profileRows('kernel', r.profile)])),
     },
     seconds: (performance.now() - start) / 1000,
   };

@@ -13,4 +13,16 @@ describe('groupWithBaselines', () => {
     expect(groups).toHaveLength(2);
     expect(groups.find((g) => g.includes(tiled))?.length).toBe(2);
   });
+
+  it('measures every case that names the same baseline in one alternating group, chains included', () => {
+    const base = c('matmul_forward', '512');
+    const a = c('tile', 'a', 'matmul_forward 512');
+    const b = c('tile', 'b', 'matmul_forward 512');
+    const d = c('tile', 'd', 'tile b');
+    const lone = c('gelu', 'x', 'missing 1');
+    const groups = groupWithBaselines([a, base, b, lone, d]);
+    expect(groups).toHaveLength(2);
+    expect(new Set(groups[0])).toEqual(new Set([a, base, b, d]));
+    expect(groups[1]).toEqual([lone]);
+  });
 });

@@ -67,25 +67,30 @@ export async function runGroup(gpu: Gpu, cases: BenchCase[], targetMs = 300, tri
   }
 }
 
-/** Groups each case with the baseline it names (when that baseline is in the list). */
+/**
+ * Groups each baseline with every case that names it (and a case's own dependants, so a chain
+ * A → B → C is one group), measured in alternation; cases without a baseline stand alone.
+ */
 export function groupWithBaselines(cases: BenchCase[]): BenchCase[][] {
   const byName = new Map(cases.map((c) => [caseName(c), c]));
-  const used = new Set<string>();
-  const groups: BenchCase[][] = [];
-  // Cases that name a baseline first, so the baseline joins their group.
-  const ordered = [...cases.filter((c) => c.baseline), ...cases.filter((c) => !c.baseline)];
-  for (const c of ordered) {
-    if (used.has(caseName(c))) continue;
-    const group = [c];
-    used.add(caseName(c));
-    const base = c.baseline ? byName.get(c.baseline) : undefined;
-    if (base && !used.has(caseName(base))) {
-      group.push(base);
-      used.add(caseName(base));
+  // The root of a case: follow baselines present in the list (cycles stop where they repeat).
+  const root = (c: BenchCase): string => {
+    const seen = new Set<string>();
+    let cur = c;
+    while (cur.baseline && byName.has(cur.baseline) && !seen.has(caseName(cur))) {
+      seen.add(caseName(cur));
+      cur = byName.get(cur.baseline)!;
     }
-    groups.push(group);
+    return caseName(cur);
+  };
+  const groups = new Map<string, BenchCase[]>();
+  for (const c of cases) {
+    const r = root(c);
+    const g = groups.get(r);
+    if (g) g.push(c);
+    else groups.set(r, [c]);
   }
-  return groups;
+  return [...groups.values()];
 }
 
 /** Fills in `speedup` for every result whose baseline was measured in the same run. */

@@ -22,6 +22,7 @@ interface Size {
 }
 
 const SIZES: Size[] = [
+  { B: 16, T: 64, C: 64, NH: 4 }, // the reference model: B·T = 1024, hs 16
   { B: 8, T: 64, C: 128, NH: 4 }, // B·T = 512, hs 32
   { B: 4, T: 256, C: 256, NH: 4 }, // B·T = 1024, hs 64
 ];

@@ -10,6 +10,7 @@ import { Decoder } from '../../engine/sample/decoder';
 import { generate, RerunSource, type LogitsSource } from '../../engine/sample/generate';
 import { Inference } from '../../engine/sample/inference';
 import { initWeights } from './inference';
+import { syntheticTokens } from './training';
 import { median, ratio } from './stats';
 import type { SamplingResult } from './types';
 
@@ -56,6 +57,9 @@ export async function benchSampling(gpu: Gpu, model: string, config: GPTConfig, 
       const r = await timeGeneration(rerun, prompt, tokens);
       if (r.ms < re.ms) re = r;
     }
+    // One more token at the last position, after a prompt filling the rest of the block.
+    await decoder.prefill(syntheticTokens(config.blockSize - 1, 3));
+    const profile = await decoder.profileNext(kv.ids[0] ?? 0);
     const kvTokensPerSec = (tokens * 1000) / kv.ms;
     const rerunTokensPerSec = (tokens * 1000) / re.ms;
     return {
@@ -67,6 +71,7 @@ export async function benchSampling(gpu: Gpu, model: string, config: GPTConfig, 
       kvNextMs: kv.nextMs,
       rerunNextMs: re.nextMs,
       kvVsRerun: ratio(kvTokensPerSec, rerunTokensPerSec) ?? NaN,
+      profile,
       sameTokens: kv.ids.length === re.ids.length && kv.ids.every((t, i) => t === re.ids[i]),
     };
   } finally {

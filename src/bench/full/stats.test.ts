@@ -1,6 +1,7 @@
+import type { ProfileReport } from '../../engine/gpu/profiler';
 import { describe, expect, it } from 'vitest';
 import type { BenchResult } from '../harness';
-import { fmt, fmtRatio, inferenceRows, kernelRows, matmulVsPlain, maxAbsDiff, median, ratio, trainingRows } from './stats';
+import { fmt, fmtRatio, inferenceRows, kernelRows, matmulVsPlain, maxAbsDiff, median, profileRows, ratio, trainingRows } from './stats';
 import type { TrainingResult } from './types';
 
 describe('median', () => {
@@ -63,7 +64,7 @@ describe('table rows', () => {
     expect(row['vs baseline']).toBe('6.25x matmul_plain 256x256x256');
   });
   it('shows the counted dispatches only when they disagree with the plan', () => {
-    const r: TrainingResult = { model: 'm', params: 10, stepMs: 100, wallStepMs: 101, tokensPerSec: 1280, timedSteps: 5, dispatchesPerStep: 80, dispatchesCounted: 80, submitsPerStep: 1 };
+    const r: TrainingResult = { model: 'm', params: 10, stepMs: 100, wallStepMs: 101, tokensPerSec: 1280, timedSteps: 5, dispatchesPerStep: 80, dispatchesCounted: 80, submitsPerStep: 1, profile: { mode: 'wall', totalMs: 1, dispatches: 80, kernels: [] } };
     expect(trainingRows([r])[0]['dispatches/step']).toBe('80');
     expect(trainingRows([{ ...r, dispatchesCounted: 82 }])[0]['dispatches/step']).toBe('80 (counted 82)');
   });
@@ -71,6 +72,31 @@ describe('table rows', () => {
     const [row] = inferenceRows([{ model: 'm', T: 8, oursMs: 1, ortMs: null, forwardVsOrt: null, maxAbsDiff: null, runs: 3, ortError: 'no adapter' }]);
     expect(row['ORT webgpu ms']).toBe('failed: no adapter');
     expect(row.forwardVsOrt).toBe('—');
+  });
+});
+
+describe('profileRows', () => {
+  const report = (mode: 'timestamp' | 'wall'): ProfileReport => ({
+    mode,
+    totalMs: 10,
+    dispatches: 6,
+    kernels: [
+      { label: 'matmul', count: 3, ms: mode === 'wall' ? null : 6 },
+      { label: 'layernorm', count: 2, ms: mode === 'wall' ? null : 3 },
+      { label: 'adamw', count: 1, ms: mode === 'wall' ? null : 0.5 },
+    ],
+  });
+  it('lists the slowest kernels with their share, folds the rest and ends with the total', () => {
+    const rows = profileRows('kernel', report('timestamp'), 2);
+    expect(rows.map((r) => r.kernel)).toEqual(['matmul', 'layernorm', '(1 more)', 'total (GPU span)']);
+    expect(rows[0].share).toBe('60.0%');
+    expect(rows[2]['GPU ms']).toBe('0.5');
+    expect(rows[3].dispatches).toBe('6');
+  });
+  it('shows counts without times in wall mode', () => {
+    const rows = profileRows('kernel', report('wall'));
+    expect(rows[0]['GPU ms']).toBe('—');
+    expect(rows.at(-1)!.kernel).toBe('total (wall)');
   });
 });
 

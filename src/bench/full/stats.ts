@@ -1,5 +1,6 @@
 // Pure helpers of the full benchmark: medians, ratios and the rows of the printed tables.
 import type { BenchResult } from '../harness';
+import type { ProfileReport } from '../../engine/gpu/profiler';
 import type { InferenceResult, SamplingResult, TrainingResult } from './types';
 
 /** Median of the finite values; NaN when there are none. */
@@ -92,4 +93,24 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
     if (d > m) m = d;
   }
   return m;
+}
+
+/**
+ * One row per kernel of a profiled step or token: its dispatches and GPU ms (share of the
+ * total), slowest first; in wall mode only the counts, and the total as the last row.
+ */
+export function profileRows(what: string, p: ProfileReport, top = 12): Record<string, string>[] {
+  const rows = p.kernels.slice(0, top).map((k) => ({
+    [what]: k.label,
+    dispatches: k.count.toString(),
+    'GPU ms': k.ms === null ? '—' : fmt(k.ms),
+    share: k.ms === null || p.totalMs <= 0 ? '—' : `${((100 * k.ms) / p.totalMs).toFixed(1)}%`,
+  }));
+  const rest = p.kernels.slice(top);
+  if (rest.length) {
+    const ms = rest.every((k) => k.ms !== null) ? rest.reduce((a, k) => a + (k.ms ?? 0), 0) : null;
+    rows.push({ [what]: `(${rest.length} more)`, dispatches: rest.reduce((a, k) => a + k.count, 0).toString(), 'GPU ms': ms === null ? '—' : fmt(ms), share: '' });
+  }
+  rows.push({ [what]: p.mode === 'timestamp' ? 'total (GPU span)' : 'total (wall)', dispatches: p.dispatches.toString(), 'GPU ms': fmt(p.totalMs), share: '' });
+  return rows;
 }

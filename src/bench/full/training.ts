@@ -61,6 +61,7 @@ export async function benchTraining(gpu: Gpu, size: TrainSize, warmup: number, s
     timing = false;
     // The first timed interval is NaN (flush() resets the trainer's clock): median skips it.
     const stepMs = median(intervals);
+    const profile = await trainer.profileStep();
     const plan = trainer.plan;
     const perMicro = plan.forward.length + plan.backward.length;
     return {
@@ -73,6 +74,7 @@ export async function benchTraining(gpu: Gpu, size: TrainSize, warmup: number, s
       dispatchesPerStep: perMicro * settings.gradAccumSteps + NORM_DISPATCHES + ADAMW_DISPATCHES,
       dispatchesCounted: counts.dispatches / steps,
       submitsPerStep: counts.submits / steps,
+      profile,
     };
   } finally {
     trainer.destroy();

@@ -1,4 +1,5 @@
 // What the full benchmark page measures and reports to scripts/bench.mjs (bench.json).
+import type { ProfileReport } from '../../engine/gpu/profiler';
 import type { BenchResult } from '../harness';
 
 /** One training model size, as in the brief: layers, width, block, batch (heads = 4). */
@@ -26,6 +27,8 @@ export interface TrainingResult {
   dispatchesCounted: number;
   /** device.queue.submit calls during the timed steps / steps. */
   submitsPerStep: number;
+  /** One more step, profiled: GPU time per kernel (timestamp-query) or counts and wall time. */
+  profile: ProfileReport;
 }
 
 export interface InferenceResult {
@@ -56,6 +59,8 @@ export interface SamplingResult {
   kvVsRerun: number;
   /** Both sources generated the same greedy tokens. */
   sameTokens: boolean;
+  /** One more cached token, profiled per kernel. */
+  profile: ProfileReport;
 }
 
 export interface FullReport {

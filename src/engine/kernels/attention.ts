@@ -11,11 +11,23 @@ const shader = { file: 'attention.wgsl', code };
 /** The largest head size: the shader keeps a row of q (and dq, …) in fixed-size arrays. */
 export const ATTENTION_MAX_HEAD_SIZE = 128; // MAX_HS in attention.wgsl
 
-// Query (or key) rows per workgroup and rows per shared tile. The tiles take
-// 2·TILE·MAX_HS·4 = 8 KiB of workgroup memory, half the guaranteed 16 KiB.
+// Query (or key) rows per workgroup, and the most key (or query) rows per shared tile.
 const ROWS = 32;
-const TILE = 8;
-const TILED = { ROWS, TILE };
+const MAX_TILE = 32;
+/** Bytes of workgroup memory for the two staged tiles (2·TILE·hs floats, hs padded to 4). */
+const TILE_BYTES = 8192;
+
+/**
+ * Pipeline constants of the row-tiled entry points for head size hs: HS4 = ceil(hs/4) and
+ * the largest tile (≤ MAX_TILE rows) whose two staged copies fit TILE_BYTES, so small heads
+ * stage more rows per barrier: hs 16 or 32 → 32 rows, 64 → 16, 128 → 8. With the scores
+ * (ROWS·TILE floats) this stays under the guaranteed 16 KiB of workgroup memory.
+ */
+export function attentionTiling(hs: number): { ROWS: number; TILE: number; HS4: number } {
+  const HS4 = Math.ceil(hs / 4);
+  const TILE = Math.max(1, Math.min(MAX_TILE, Math.floor(TILE_BYTES / (2 * HS4 * 16))));
+  return { ROWS, TILE, HS4 };
+}
 // Workgroup size of the element-wise entry points (probs, D).
 const WG = 64;
 const ELEMENTWISE = { WG };
@@ -68,7 +80,6 @@ function params(gpu: Gpu, d: Dims, causal: boolean): GPUBuffer {
     ['u32', d.C],
     ['u32', d.NH],
     ['u32', d.hs],
-    ['u32', Math.ceil(d.hs / 4)],
     ['u32', causal ? 1 : 0],
     ['f32', 1 / Math.sqrt(d.hs)],
   ]);
@@ -87,7 +98,7 @@ export function attentionForward(gpu: Gpu, out: Tensor, lse: Tensor, qkv: Tensor
   expectF32(what, out, [d.B, d.T, d.C]);
   expectF32(what, lse, [d.B, d.NH, d.T]);
   const u = params(gpu, d, opts.causal);
-  return makeDispatch(gpu, 'attention_forward', { shader, entryPoint: 'attention_forward', constants: TILED },
+  return makeDispatch(gpu, 'attention_forward', { shader, entryPoint: 'attention_forward', constants: attentionTiling(d.hs) },
     [out, lse, qkv, null, null, null, null, u], rowBlocks(gpu, d));
 }
 
@@ -132,9 +143,9 @@ export async function attentionBackward(
   return Promise.all([
     makeDispatch(gpu, 'attention_backward_d', { shader, entryPoint: 'attention_backward_d', constants: ELEMENTWISE },
       [null, scratchD, null, null, dout, out, null, u], grid1d(gpu, ceilDiv(d.B * d.NH * d.T, WG))),
-    makeDispatch(gpu, 'attention_backward_dq', { shader, entryPoint: 'attention_backward_dq', constants: TILED },
+    makeDispatch(gpu, 'attention_backward_dq', { shader, entryPoint: 'attention_backward_dq', constants: attentionTiling(d.hs) },
       tiled, rowBlocks(gpu, d)),
-    makeDispatch(gpu, 'attention_backward_dkv', { shader, entryPoint: 'attention_backward_dkv', constants: TILED },
+    makeDispatch(gpu, 'attention_backward_dkv', { shader, entryPoint: 'attention_backward_dkv', constants: attentionTiling(d.hs) },
       tiled, rowBlocks(gpu, d)),
   ]);
 }
