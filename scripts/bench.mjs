@@ -33,6 +33,8 @@ const titles = {
   inference: 'Full-sequence forward, B=1 T=block (median, alternating; both include reading the logits back): forwardVsOrt = ORT time / ours',
   sampling: 'Sampling 64 tokens, greedy: KV cache (Decoder) vs re-running the sequence (RerunSource over Inference.logits)',
 };
+const profiles = Object.keys(report.tables).filter((k) => k.startsWith('profile: '));
+for (const key of profiles) titles[key] = `${key.slice(9)}: GPU time per kernel (timestamp-query), one more step or token after the timed ones`;
 for (const [key, title] of Object.entries(titles)) {
   const rows = report.tables[key];
   if (!rows?.length) continue;
