@@ -7,7 +7,7 @@ import { countParams } from '../../engine/model/params';
 import { DEFAULT_TRAIN, type TrainSettings } from '../../engine/train/settings';
 import { Trainer } from '../../engine/train/trainer';
 import { Rng } from '../../engine/util/rng';
-import { countGpuCalls } from './counters';
+import { countGpuCalls } from '../../engine/gpu/counters';
 import { median } from './stats';
 import type { TrainingResult, TrainSize } from './types';
 

@@ -9,6 +9,7 @@ import { initParams, paramLayout } from '../model/params';
 import { ModelWeights } from '../model/weights';
 import { RefGPT } from '../ref/model';
 import { Decoder } from './decoder';
+import { countGpuCalls } from '../gpu/counters';
 import { Inference } from './inference';
 import { generate, RerunSource, type LogitsSource } from './generate';
 
@@ -58,6 +59,21 @@ describe('KV-cached decoder', () => {
       weights.destroy();
     });
   }
+
+  it('one submission per decoded token, its logits read back in it', async () => {
+    const { gpu, weights } = await model(tiny, freshSeed());
+    const dec = await Decoder.build(gpu, weights);
+    await dec.prefill(Uint32Array.of(1, 2));
+    const { counts, stop } = countGpuCalls(gpu);
+    try {
+      for (let t = 0; t < 3; t++) expect(await dec.next(t + 3)).toHaveLength(tiny.vocabSize);
+    } finally {
+      stop();
+    }
+    expect(counts.submits).toBe(3);
+    dec.destroy();
+    weights.destroy();
+  });
 
   it('generation: same seed same tokens; KV cache and full re-run agree past the context window', async () => {
     const seed = freshSeed();

@@ -7,6 +7,7 @@ import type { Dispatch } from '../gpu/dispatch';
 import { recordPass } from '../gpu/dispatch';
 import { ProfileRecorder, type ProfileOptions, type ProfileReport } from '../gpu/profiler';
 import { BufferArena, arenaLimitsOf } from '../gpu/arena';
+import { ReadbackRing } from '../gpu/readback';
 import type { Tensor } from '../gpu/tensor';
 import { attentionDecode } from '../kernels/attention-decode';
 import { encoderDecode } from '../kernels/encoder';
@@ -16,7 +17,6 @@ import { LAYER_ACTS, layerActShape, type LayerAct } from '../model/activations';
 import { blockForward } from '../model/block';
 import { GptPlan } from '../model/gpt';
 import type { ModelWeights } from '../model/weights';
-import { readTensor } from './inference';
 import type { LogitsSource } from './generate';
 
 interface LayerSteps {
@@ -35,12 +35,16 @@ export class Decoder implements LogitsSource {
   private embed!: Dispatch;
   private position!: Tensor;
   private logits!: Tensor;
+  /** Staging for one row of logits: each token's dispatches and readback are one submission. */
+  private ring: ReadbackRing;
 
   private constructor(
     readonly gpu: Gpu,
     readonly weights: ModelWeights,
     private readonly plan: GptPlan,
-  ) {}
+  ) {
+    this.ring = new ReadbackRing(gpu.device, weights.config.vocabSize * 4, 2);
+  }
 
   static async build(gpu: Gpu, weights: ModelWeights): Promise<Decoder> {
     const c = weights.config;
@@ -103,12 +107,11 @@ export class Decoder implements LogitsSource {
     this.plan.writeBatch(padded, null);
     const enc = this.gpu.device.createCommandEncoder({ label: 'prefill' });
     recordPass(enc, this.plan.forwardLogits);
+    const logits = this.plan.act('logits');
+    const ticket = this.ring.copy(enc, logits.buffer, logits.offset + (prompt.length - 1) * this.ring.slotBytes, this.ring.slotBytes);
     this.gpu.device.queue.submit([enc.finish()]);
     this.length = prompt.length;
-    const V = this.weights.config.vocabSize;
-    const logits = this.plan.act('logits');
-    const all = await readTensor(this.gpu, { ...logits, offset: logits.offset + (prompt.length - 1) * V * 4, shape: [V] });
-    return all;
+    return new Float32Array(await ticket.read());
   }
 
   /** Appends one token at position `length`; the logits (V) that follow it, or null when full. */
@@ -129,10 +132,11 @@ export class Decoder implements LogitsSource {
       record(layer.fromAttention);
     }
     record(this.head);
+    const ticket = this.ring.copy(enc, this.logits.buffer, this.logits.offset, this.ring.slotBytes);
     profiler?.finish(enc);
     q.submit([enc.finish()]);
     this.length = t + 1;
-    return readTensor(this.gpu, this.logits);
+    return new Float32Array(await ticket.read());
   }
 
   /**
@@ -148,5 +152,6 @@ export class Decoder implements LogitsSource {
   destroy(): void {
     this.plan.destroy();
     this.rows.destroy();
+    this.ring.destroy();
   }
 }

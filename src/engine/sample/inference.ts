@@ -4,7 +4,7 @@
 import type { Gpu } from '../gpu/device';
 import { recordPass } from '../gpu/dispatch';
 import type { Tensor } from '../gpu/tensor';
-import { readBuffer } from '../gpu/readback';
+import { ReadbackRing, readBuffer } from '../gpu/readback';
 import { GptPlan } from '../model/gpt';
 import type { ModelWeights } from '../model/weights';
 
@@ -14,24 +14,32 @@ export async function readTensor(gpu: Gpu, t: Tensor, elems = t.shape.reduce((a,
   return new Float32Array(await readBuffer(gpu.device, t.buffer, t.offset, elems * 4));
 }
 
+interface KeptPlan {
+  plan: GptPlan;
+  /** Staging buffers for the logits, so a forward and its readback are one submission. */
+  ring: ReadbackRing;
+}
+
 export class Inference {
-  private plans = new Map<string, GptPlan>();
+  private plans = new Map<string, KeptPlan>();
 
   constructor(
     readonly gpu: Gpu,
     readonly weights: ModelWeights,
   ) {}
 
-  private async plan(T: number, probs: boolean): Promise<GptPlan> {
+  private async plan(T: number, probs: boolean): Promise<KeptPlan> {
     const key = `${T}:${probs}`;
     let p = this.plans.get(key);
     if (p) {
       this.plans.delete(key); // re-insert: most recently used last
     } else {
-      p = await GptPlan.build(this.gpu, this.weights, { B: 1, T, training: false, probs });
+      const plan = await GptPlan.build(this.gpu, this.weights, { B: 1, T, training: false, probs });
+      p = { plan, ring: new ReadbackRing(this.gpu.device, T * this.weights.config.vocabSize * 4, 1) };
       if (this.plans.size >= KEEP_PLANS) {
-        const [oldest, plan] = this.plans.entries().next().value as [string, GptPlan];
-        plan.destroy();
+        const [oldest, kept] = this.plans.entries().next().value as [string, KeptPlan];
+        kept.plan.destroy();
+        kept.ring.destroy();
         this.plans.delete(oldest);
       }
     }
@@ -48,18 +56,20 @@ export class Inference {
   /** Logits (T, V) of every position of `tokens`. */
   async logits(tokens: Uint32Array): Promise<Float32Array> {
     this.checkLength(tokens);
-    const plan = await this.plan(tokens.length, false);
+    const { plan, ring } = await this.plan(tokens.length, false);
     plan.writeBatch(tokens, null);
     const enc = this.gpu.device.createCommandEncoder();
     recordPass(enc, plan.forwardLogits);
+    const logits = plan.act('logits');
+    const ticket = ring.copy(enc, logits.buffer, logits.offset, ring.slotBytes);
     this.gpu.device.queue.submit([enc.finish()]);
-    return readTensor(this.gpu, plan.act('logits'));
+    return new Float32Array(await ticket.read());
   }
 
   /** Every layer's attention probabilities, each (NH, T, T), row = query, column = key. */
   async attention(tokens: Uint32Array): Promise<Float32Array[]> {
     this.checkLength(tokens);
-    const plan = await this.plan(tokens.length, true);
+    const { plan } = await this.plan(tokens.length, true);
     plan.writeBatch(tokens, null);
     const enc = this.gpu.device.createCommandEncoder();
     recordPass(enc, plan.forwardLogits);
@@ -70,7 +80,10 @@ export class Inference {
   }
 
   destroy(): void {
-    for (const p of this.plans.values()) p.destroy();
+    for (const p of this.plans.values()) {
+      p.plan.destroy();
+      p.ring.destroy();
+    }
     this.plans.clear();
   }
 }

@@ -8,6 +8,7 @@ import { RefTrainer } from '../ref/trainer';
 import { DEFAULT_CONFIG, type GPTConfig } from '../model/config';
 import { DEFAULT_TRAIN, type TrainSettings } from './settings';
 import { Trainer, type StepReport } from './trainer';
+import { countGpuCalls } from '../gpu/counters';
 
 const tiny: GPTConfig = { ...DEFAULT_CONFIG, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 11 };
 // Ten steps of float32 against float64 compound small differences; the loss moves by ~0.1
@@ -52,6 +53,31 @@ describe('GPU trainer matches the float64 trainer', () => {
     const { losses, refLosses } = await compareRuns({ ...tiny, norm: 'post', activation: 'relu' }, settings, 5);
     for (let i = 0; i < 5; i++) {
       expect(Math.abs(losses[i] - refLosses[i]) / refLosses[i], `step ${i + 1}: gpu ${losses[i]} ref ${refLosses[i]} seed ${seed}`).toBeLessThan(LOSS_RTOL);
+    }
+  });
+});
+
+describe('GPU work per step', () => {
+  it('one submission per optimizer step, with every planned dispatch in it, and no wait inside the step', async () => {
+    const gpu = await getTestGpu();
+    const seed = freshSeed();
+    const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, maxSteps: 10, warmupSteps: 0, gradAccumSteps: 2, evalEvery: 0, seed };
+    const tokens = randint(new Rng(seed), 400, tiny.vocabSize);
+    const trainer = await Trainer.create(gpu, tiny, settings, tokens);
+    try {
+      await trainer.trainStep(); // pipelines built, first snapshot taken
+      await trainer.flush();
+      const { counts, stop } = countGpuCalls(gpu);
+      try {
+        for (let i = 0; i < 3; i++) await trainer.trainStep();
+      } finally {
+        stop();
+      }
+      expect(counts.submits).toBe(3);
+      expect(counts.dispatches).toBe(3 * trainer.stepDispatches().length);
+      await trainer.flush();
+    } finally {
+      trainer.destroy();
     }
   });
 });

@@ -1,7 +1,7 @@
 // Counts what a piece of code sends to the GPU: queue submits (by wrapping this device's
 // queue.submit) and recorded dispatches (by wrapping GPUComputePassEncoder's
 // dispatchWorkgroups on its prototype). The wrappers are removed again by stop().
-import type { Gpu } from '../../engine/gpu/device';
+import type { Gpu } from './device';
 
 export interface GpuCounts {
   submits: number;
