@@ -20,9 +20,9 @@
 //
 // Each workgroup owns a BM×BN output tile and walks K in steps of BK, staging both operands
 // in workgroup memory; each invocation keeps an 8×8 block of outputs in registers as vec4s,
-// so one staged value feeds eight multiply-adds. Out-of-range operand elements are staged as
-// zeros, which makes partial tiles at every edge (M, N and K) exact; only the final store
-// needs bounds checks.
+// so one staged value feeds eight multiply-adds (a 4×4 block for small products).
+// Out-of-range operand elements are staged as zeros, which makes partial tiles at every edge
+// (M, N and K) exact; only the final store needs bounds checks.
 //
 // Why scalar staged reads, strided columns and a hand-unrolled 8×8 block: on SwiftShader (our
 // CI and no-GPU machines) a workgroup memory read costs one vector load when the invocations
@@ -54,8 +54,10 @@ override ACCUMULATE: bool = false; // C += product instead of C = product (EPILO
 override HAS_BIAS: bool = false; // adds bias[n] to column n
 override EPILOGUE: u32 = 0;
 override ACT: u32 = 0; // 0 GELU, 1 ReLU
-override BM: u32 = 64; // tile rows; a multiple of 8
-override BN: u32 = 64; // tile columns; a multiple of 8
+override BM: u32 = 64; // tile rows; a multiple of RM
+override BN: u32 = 64; // tile columns; a multiple of RN
+override RM: u32 = 8; // rows of each invocation's block: 8 or 4
+override RN: u32 = 8; // columns of each invocation's block: 8 or 4
 override BK: u32 = 16; // K step staged per barrier pair
 
 // Staged operands. A keeps the layout it has in global memory (so both sides of the staging
@@ -140,18 +142,22 @@ fn act_grad(x: f32) -> f32 {
   return gelu_grad(x);
 }
 
-// Row m of the block: columns n + j·BN/8 for j = 0..7, held as lo (j < 4) and hi.
+// Row m of the block: columns n + j·BN/RN for j < RN, held as lo (j < 4) and hi (j ≥ 4).
 fn store_row(m: u32, n: u32, lo: vec4f, hi: vec4f, bias_lo: vec4f, bias_hi: vec4f) {
-  let s = BN / 8u;
+  let s = BN / RN;
   for (var j = 0u; j < 4u; j++) {
     finish(m, n + j * s, lo[j] + bias_lo[j]);
-    finish(m, n + (j + 4u) * s, hi[j] + bias_hi[j]);
+    if (RN == 8u) {
+      finish(m, n + (j + 4u) * s, hi[j] + bias_hi[j]);
+    }
   }
 }
 
-// Invocation (x, y) owns rows 8y..8y+7 of the tile and the strided columns x + j·BN/8, so
-// that neighbouring invocations own neighbouring columns (coalesced stores).
-@compute @workgroup_size(BN / 8, BM / 8)
+// Invocation (x, y) owns rows RM·y … RM·y + RM − 1 of the tile and the strided columns
+// x + j·BN/RN, so that neighbouring invocations own neighbouring columns (coalesced stores).
+// The block is 8×8, or 4×4 for small products (RM = RN = 4, see tuning.ts), where a large
+// tile would leave most of the device idle; the 4-row and 4-column halves compile away.
+@compute @workgroup_size(BN / RN, BM / RM)
 fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u,
           @builtin(local_invocation_index) li: u32, @builtin(num_workgroups) nwg: vec3u) {
   let tile = wid.x + wid.y * nwg.x;
@@ -161,9 +167,9 @@ fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: 
   }
   let m0 = (tile / p.tilesN) * BM;
   let n0 = (tile % p.tilesN) * BN;
-  let threads = (BM / 8u) * (BN / 8u);
-  let s = BN / 8u;
-  let row = lid.y * 8u;
+  let threads = (BM / RM) * (BN / RN);
+  let s = BN / RN;
+  let row = lid.y * RM;
   let ra = a_index(1u, 0u); // distance in As between rows m and m + 1
 
   // acc[2i] and acc[2i + 1]: row i of the block, columns j < 4 and j ≥ 4.
@@ -192,32 +198,42 @@ fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: 
     for (var k = 0u; k < BK; k++) {
       let bo = k * BN + lid.x;
       let b0 = vec4f(Bs[bo], Bs[bo + s], Bs[bo + 2u * s], Bs[bo + 3u * s]);
-      let b1 = vec4f(Bs[bo + 4u * s], Bs[bo + 5u * s], Bs[bo + 6u * s], Bs[bo + 7u * s]);
       let ai = a_index(row, k);
       let a0 = As[ai];
-      acc[0] += a0 * b0;
-      acc[1] += a0 * b1;
       let a1 = As[ai + ra];
-      acc[2] += a1 * b0;
-      acc[3] += a1 * b1;
       let a2 = As[ai + 2u * ra];
-      acc[4] += a2 * b0;
-      acc[5] += a2 * b1;
       let a3 = As[ai + 3u * ra];
+      acc[0] += a0 * b0;
+      acc[2] += a1 * b0;
+      acc[4] += a2 * b0;
       acc[6] += a3 * b0;
-      acc[7] += a3 * b1;
-      let a4 = As[ai + 4u * ra];
-      acc[8] += a4 * b0;
-      acc[9] += a4 * b1;
-      let a5 = As[ai + 5u * ra];
-      acc[10] += a5 * b0;
-      acc[11] += a5 * b1;
-      let a6 = As[ai + 6u * ra];
-      acc[12] += a6 * b0;
-      acc[13] += a6 * b1;
-      let a7 = As[ai + 7u * ra];
-      acc[14] += a7 * b0;
-      acc[15] += a7 * b1;
+      var a4 = 0.0;
+      var a5 = 0.0;
+      var a6 = 0.0;
+      var a7 = 0.0;
+      if (RM == 8u) {
+        a4 = As[ai + 4u * ra];
+        a5 = As[ai + 5u * ra];
+        a6 = As[ai + 6u * ra];
+        a7 = As[ai + 7u * ra];
+        acc[8] += a4 * b0;
+        acc[10] += a5 * b0;
+        acc[12] += a6 * b0;
+        acc[14] += a7 * b0;
+      }
+      if (RN == 8u) {
+        let b1 = vec4f(Bs[bo + 4u * s], Bs[bo + 5u * s], Bs[bo + 6u * s], Bs[bo + 7u * s]);
+        acc[1] += a0 * b1;
+        acc[3] += a1 * b1;
+        acc[5] += a2 * b1;
+        acc[7] += a3 * b1;
+        if (RM == 8u) {
+          acc[9] += a4 * b1;
+          acc[11] += a5 * b1;
+          acc[13] += a6 * b1;
+          acc[15] += a7 * b1;
+        }
+      }
     }
     workgroupBarrier();
   }
@@ -226,15 +242,20 @@ fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: 
   let n = n0 + lid.x;
   // Every row of the block shares its columns, so the bias is read once per column.
   let bias0 = vec4f(load_bias(n), load_bias(n + s), load_bias(n + 2u * s), load_bias(n + 3u * s));
-  let bias1 = vec4f(load_bias(n + 4u * s), load_bias(n + 5u * s), load_bias(n + 6u * s), load_bias(n + 7u * s));
+  var bias1 = vec4f(0.0);
+  if (RN == 8u) {
+    bias1 = vec4f(load_bias(n + 4u * s), load_bias(n + 5u * s), load_bias(n + 6u * s), load_bias(n + 7u * s));
+  }
   store_row(m, n, acc[0], acc[1], bias0, bias1);
   store_row(m + 1u, n, acc[2], acc[3], bias0, bias1);
   store_row(m + 2u, n, acc[4], acc[5], bias0, bias1);
   store_row(m + 3u, n, acc[6], acc[7], bias0, bias1);
-  store_row(m + 4u, n, acc[8], acc[9], bias0, bias1);
-  store_row(m + 5u, n, acc[10], acc[11], bias0, bias1);
-  store_row(m + 6u, n, acc[12], acc[13], bias0, bias1);
-  store_row(m + 7u, n, acc[14], acc[15], bias0, bias1);
+  if (RM == 8u) {
+    store_row(m + 4u, n, acc[8], acc[9], bias0, bias1);
+    store_row(m + 5u, n, acc[10], acc[11], bias0, bias1);
+    store_row(m + 6u, n, acc[12], acc[13], bias0, bias1);
+    store_row(m + 7u, n, acc[14], acc[15], bias0, bias1);
+  }
 }
 
 override ROWS_MAX: u32 = 4; // matmul_rows serves M ≤ ROWS_MAX ≤ 4 (set to M)

@@ -10,7 +10,7 @@ import type { Tensor } from '../gpu/tensor';
 import * as ref from '../ref/matmul';
 import * as refAct from '../ref/activation';
 import { matmulBackward, matmulForward, ROWS_MAX, type Activation } from './matmul';
-import { MATMUL_TILES, matmulTile, tileFits, type MatmulTile } from './tuning';
+import { MATMUL_TILES, SMALL_TILES, matmulTile, tileFits, type MatmulTile } from './tuning';
 
 const TOL = { atol: 1e-4, rtol: 1e-4 };
 
@@ -50,7 +50,7 @@ const actRef = {
 describe('matmul tiles', () => {
   it('the candidates that fit this device give bitwise identical forward and backward results, equal to the reference', async () => {
     const gpu = await getTestGpu();
-    const tiles = MATMUL_TILES.filter((t) => tileFits(t, gpu.limits));
+    const tiles = [...MATMUL_TILES, ...SMALL_TILES].filter((t) => tileFits(t, gpu.limits));
     expect(tiles.length).toBeGreaterThan(1);
     expect(tiles).toContainEqual(matmulTile(gpu));
     const seed = freshSeed();
@@ -70,7 +70,7 @@ describe('matmul tiles', () => {
     const dout = upload(gpu, 'dout', outShape, d.other);
     let first: Float32Array[] | null = null;
     for (const tile of tiles) {
-      const what = (t: string) => `${t} tile ${tile.BM}×${tile.BN}×${tile.BK} ${s.name}`;
+      const what = (t: string) => `${t} tile ${tile.BM}×${tile.BN}×${tile.BK} block ${tile.RM}×${tile.RN} ${s.name}`;
       const out = poisoned(gpu, 'out', outShape);
       const dinp = upload(gpu, 'dinp', inShape, d.dinp0);
       const dw = upload(gpu, 'dw', [s.OC, s.C], d.dw0);
@@ -88,7 +88,7 @@ describe('matmul tiles', () => {
 
   it('refuses a tile the device cannot run', async () => {
     const gpu = await getTestGpu();
-    const huge: MatmulTile = { BM: 256, BN: 256, BK: 64 };
+    const huge: MatmulTile = { BM: 256, BN: 256, BK: 64, RM: 8, RN: 8 };
     expect(tileFits(huge, gpu.limits)).toBe(false);
   });
 });

@@ -6,7 +6,7 @@ import type { Gpu } from '../gpu/device';
 import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { expectDtype, expectShape, rowsCols, type Tensor } from '../gpu/tensor';
 import { shaderSource } from './shaders';
-import { matmulTile, type MatmulTile } from './tuning';
+import { matmulTile, tileForShape, type MatmulTile } from './tuning';
 
 const shader = shaderSource('matmul.wgsl');
 const plainShader = { file: 'matmul_plain.wgsl', code: plainCode };
@@ -95,7 +95,7 @@ function product(gpu: Gpu, label: string, c: Tensor, a: Tensor, b: Tensor, bias:
     return makeDispatch(gpu, label, { shader, entryPoint: 'matmul_rows', constants: { ...common, ROWS_MAX: d.M, ROWS_WG } },
       bind(u), grid1d(gpu, ceilDiv(d.N, ROWS_WG)));
   }
-  const tile = d.tile ?? matmulTile(gpu);
+  const tile = d.tile ?? tileForShape(matmulTile(gpu), d.M, d.N, gpu.limits);
   const tilesN = ceilDiv(d.N, tile.BN);
   const tiles = ceilDiv(d.M, tile.BM) * tilesN;
   const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', tilesN]]);

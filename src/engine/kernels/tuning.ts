@@ -1,34 +1,52 @@
-// Per-device choices of kernel shapes. Every candidate computes bit-identical results (each
-// output sums over k in the same order whatever the tile), so picking one changes only speed.
-// The default comes from what the adapter is; tuneMatmul() measures the candidates on the
-// device itself and keeps the fastest for the rest of the session.
+// Per-device and per-shape choices of kernel shapes. Every candidate computes bit-identical
+// results (each output sums over k in the same order whatever the tile), so picking one
+// changes only speed. The default tile comes from what the adapter is; tuneMatmul() measures
+// the candidates on the device itself and keeps the fastest for the rest of the session.
+// Small products (few tiles) switch to a small tile with 4×4 blocks, so that the work is
+// spread over enough workgroups to keep the device busy.
 import type { Gpu } from '../gpu/device';
+import { ceilDiv } from '../gpu/dispatch';
 
-/** matmul.wgsl's output tile (BM×BN, 8×8 per invocation) and K step. */
+/**
+ * matmul.wgsl's output tile (BM×BN), each invocation's block (RM×RN: 8×8 or 4×4) and the K
+ * step BK.
+ */
 export interface MatmulTile {
   BM: number;
   BN: number;
   BK: number;
+  RM: number;
+  RN: number;
 }
 
-/** The tiles worth trying, smallest first. */
+const tile = (BM: number, BN: number, BK: number, R = 8): MatmulTile => ({ BM, BN, BK, RM: R, RN: R });
+
+/** The large tiles worth trying for the bulk of training's products. */
 export const MATMUL_TILES: readonly MatmulTile[] = [
-  { BM: 32, BN: 64, BK: 16 },
-  { BM: 64, BN: 64, BK: 16 },
-  { BM: 64, BN: 64, BK: 32 },
-  { BM: 128, BN: 64, BK: 16 },
-  { BM: 128, BN: 128, BK: 8 },
+  tile(32, 64, 16),
+  tile(64, 64, 16),
+  tile(64, 64, 32),
+  tile(128, 64, 16),
+  tile(128, 128, 8),
 ];
+
+/** Small tiles (4×4 blocks) for products that would otherwise make only a few workgroups. */
+export const SMALL_TILES: readonly MatmulTile[] = [tile(32, 32, 16, 4), tile(16, 16, 16, 4)];
+
+/** Below this many workgroups a product takes the next smaller tile. */
+export const MIN_WORKGROUPS = 8;
+
+type TileLimits = Pick<GPUSupportedLimits,
+  'maxComputeWorkgroupStorageSize' | 'maxComputeInvocationsPerWorkgroup' | 'maxComputeWorkgroupSizeX' | 'maxComputeWorkgroupSizeY'>;
 
 /** Workgroup memory (bytes) and invocations a tile needs. */
 export function tileNeeds(t: MatmulTile): { bytes: number; invocations: number; x: number; y: number } {
-  return { bytes: (t.BM * t.BK + t.BK * t.BN) * 4, invocations: (t.BM / 8) * (t.BN / 8), x: t.BN / 8, y: t.BM / 8 };
+  return { bytes: (t.BM * t.BK + t.BK * t.BN) * 4, invocations: (t.BM / t.RM) * (t.BN / t.RN), x: t.BN / t.RN, y: t.BM / t.RM };
 }
 
-export function tileFits(t: MatmulTile, limits: Pick<GPUSupportedLimits,
-  'maxComputeWorkgroupStorageSize' | 'maxComputeInvocationsPerWorkgroup' | 'maxComputeWorkgroupSizeX' | 'maxComputeWorkgroupSizeY'>): boolean {
+export function tileFits(t: MatmulTile, limits: TileLimits): boolean {
   const n = tileNeeds(t);
-  return t.BM % 8 === 0 && t.BN % 8 === 0 &&
+  return [4, 8].includes(t.RM) && [4, 8].includes(t.RN) && t.BM % t.RM === 0 && t.BN % t.RN === 0 && t.BK >= 1 &&
     n.bytes <= limits.maxComputeWorkgroupStorageSize &&
     n.invocations <= limits.maxComputeInvocationsPerWorkgroup &&
     n.x <= limits.maxComputeWorkgroupSizeX && n.y <= limits.maxComputeWorkgroupSizeY;
@@ -36,16 +54,29 @@ export function tileFits(t: MatmulTile, limits: Pick<GPUSupportedLimits,
 
 /**
  * Before measuring: 64×64×16 for a software adapter, where fewer, larger workgroups cost less
- * to schedule and the gather count per multiply-add is what matters; 128×64×16 (128
- * invocations) for a GPU, which needs more threads per workgroup to hide memory latency.
+ * to schedule; 128×64×16 (128 invocations) for a GPU, which needs more threads per workgroup
+ * to hide memory latency.
  */
-export function defaultMatmulTile(isFallback: boolean, limits: Parameters<typeof tileFits>[1]): MatmulTile {
-  const wanted = isFallback ? { BM: 64, BN: 64, BK: 16 } : { BM: 128, BN: 64, BK: 16 };
-  return tileFits(wanted, limits) ? wanted : { BM: 32, BN: 64, BK: 16 };
+export function defaultMatmulTile(isFallback: boolean, limits: TileLimits): MatmulTile {
+  const wanted = isFallback ? tile(64, 64, 16) : tile(128, 64, 16);
+  return tileFits(wanted, limits) ? wanted : tile(32, 64, 16);
+}
+
+export const workgroupsOf = (t: MatmulTile, M: number, N: number): number => ceilDiv(M, t.BM) * ceilDiv(N, t.BN);
+
+/**
+ * The tile for an M×N product: `large` unless it would make fewer than MIN_WORKGROUPS
+ * workgroups, then the first small tile that makes enough (or the smallest).
+ */
+export function tileForShape(large: MatmulTile, M: number, N: number, limits: TileLimits): MatmulTile {
+  if (workgroupsOf(large, M, N) >= MIN_WORKGROUPS) return large;
+  const small = SMALL_TILES.filter((t) => tileFits(t, limits));
+  return small.find((t) => workgroupsOf(t, M, N) >= MIN_WORKGROUPS) ?? small.at(-1) ?? large;
 }
 
 const chosen = new WeakMap<Gpu, MatmulTile>();
 
+/** The device's tile for large products. */
 export function matmulTile(gpu: Gpu): MatmulTile {
   let t = chosen.get(gpu);
   if (!t) {
