@@ -77,3 +77,8 @@ const tiles = MATMUL_TILES.map((tile) => forwardCase(`matmul_tile ${tile.BM}x${t
 const decode = forwardCase('matmul_rows', matmulForward, 1, C, OC);
 
 export const cases: BenchCase[] = [...squares, ...tiles, forwardCase('matmul_forward', matmulForward, BT, C, OC), backward, decode];
+// A small product (one sequence of 32 through a C=32 model's qkv layer): the per-shape
+// choice (tuning.ts: a smaller tile so that enough workgroups run) against forcing the large
+// 64×64 tile.
+const smallLarge = forwardCase('matmul_forward large tile', matmulForward, 32, 32, 96, undefined, { tile: { BM: 64, BN: 64, BK: 16, RM: 8, RN: 8 } });
+cases.push(smallLarge, forwardCase('matmul_forward', matmulForward, 32, 32, 96, caseName(smallLarge)));

@@ -95,7 +95,7 @@ function product(gpu: Gpu, label: string, c: Tensor, a: Tensor, b: Tensor, bias:
     return makeDispatch(gpu, label, { shader, entryPoint: 'matmul_rows', constants: { ...common, ROWS_MAX: d.M, ROWS_WG } },
       bind(u), grid1d(gpu, ceilDiv(d.N, ROWS_WG)));
   }
-  const tile = d.tile ?? tileForShape(matmulTile(gpu), d.M, d.N, gpu.limits);
+  const tile = d.tile ?? tileForShape(matmulTile(gpu), d.M, d.N, gpu.limits, gpu.adapter.isFallback);
   const tilesN = ceilDiv(d.N, tile.BN);
   const tiles = ceilDiv(d.M, tile.BM) * tilesN;
   const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', tilesN]]);

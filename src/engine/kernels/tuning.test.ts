@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultMatmulTile, MATMUL_TILES, MIN_WORKGROUPS, SMALL_TILES, tileFits, tileForShape, tileNeeds, workgroupsOf } from './tuning';
+import { defaultMatmulTile, MATMUL_TILES, MIN_WORKGROUPS, SMALL_TILES, smallTiles, tileFits, tileForShape, tileNeeds, workgroupsOf } from './tuning';
 
 // WebGPU's default limits, which every adapter meets.
 const LIMITS = { maxComputeWorkgroupStorageSize: 16384, maxComputeInvocationsPerWorkgroup: 256, maxComputeWorkgroupSizeX: 256, maxComputeWorkgroupSizeY: 256 };
@@ -23,12 +23,16 @@ describe('matmul tiles', () => {
     expect(tileFits(defaultMatmulTile(false, tight), tight)).toBe(true);
   });
   it('small products take a smaller tile so that enough workgroups run', () => {
-    const large = defaultMatmulTile(true, LIMITS);
-    expect(tileForShape(large, 1024, 256, LIMITS)).toBe(large); // training: 16 × 4 tiles
-    const forward = tileForShape(large, 64, 192, LIMITS); // one sequence of 64 through qkv: 3 large tiles
-    expect(forward.RM).toBe(4);
-    expect(workgroupsOf(forward, 64, 192)).toBeGreaterThanOrEqual(MIN_WORKGROUPS);
-    const tiny = tileForShape(large, 16, 16, LIMITS); // nothing makes 8: the smallest
-    expect(tiny).toEqual(SMALL_TILES.at(-1));
+    for (const software of [true, false]) {
+      const large = defaultMatmulTile(software, LIMITS);
+      expect(tileForShape(large, 1024, 256, LIMITS, software)).toBe(large); // training: many tiles
+      const forward = tileForShape(large, 64, 192, LIMITS, software); // one sequence of 64 through qkv
+      expect(workgroupsOf(forward, 64, 192)).toBeGreaterThanOrEqual(MIN_WORKGROUPS);
+      expect(tileForShape(large, 8, 8, LIMITS, software)).toEqual(smallTiles(software).at(-1)); // nothing makes 8: the smallest
+    }
+    // Software: 8×8 blocks even in small tiles; a GPU: 4×4 blocks, more invocations.
+    expect(smallTiles(true).every((t) => t.RM === 8)).toBe(true);
+    expect(smallTiles(false).every((t) => tileNeeds(t).invocations >= 16 && t.RM === 4)).toBe(true);
+    expect(SMALL_TILES).toHaveLength(smallTiles(true).length + smallTiles(false).length);
   });
 });

@@ -2,8 +2,8 @@
 // results (each output sums over k in the same order whatever the tile), so picking one
 // changes only speed. The default tile comes from what the adapter is; tuneMatmul() measures
 // the candidates on the device itself and keeps the fastest for the rest of the session.
-// Small products (few tiles) switch to a small tile with 4×4 blocks, so that the work is
-// spread over enough workgroups to keep the device busy.
+// Small products (few tiles) switch to a smaller tile, so that the work is spread over
+// enough workgroups to keep the device busy.
 import type { Gpu } from '../gpu/device';
 import { ceilDiv } from '../gpu/dispatch';
 
@@ -30,8 +30,20 @@ export const MATMUL_TILES: readonly MatmulTile[] = [
   tile(128, 128, 8),
 ];
 
-/** Small tiles (4×4 blocks) for products that would otherwise make only a few workgroups. */
-export const SMALL_TILES: readonly MatmulTile[] = [tile(32, 32, 16, 4), tile(16, 16, 16, 4)];
+/**
+ * Smaller tiles for products that would otherwise make only a few workgroups, largest first.
+ * Software adapter: 32×32 with 8×8 blocks (16 invocations). Measured against the 64×64
+ * tile on SwiftShader (npm run bench:kernels, alternating trials): 2.4× faster at
+ * 32×32×96, 1.3× at 64×64×192 and 64×128×65; 4×4 blocks were 1.2–1.8× slower than 8×8
+ * ones at every small shape. A GPU wants more invocations per workgroup than 16, so it gets
+ * 4×4 blocks (64 and 16 invocations); that choice is not measured here (no GPU).
+ */
+export function smallTiles(isFallback: boolean): readonly MatmulTile[] {
+  return isFallback ? [tile(32, 32, 16)] : [tile(32, 32, 16, 4), tile(16, 16, 16, 4)];
+}
+
+/** Every small tile of either kind (for tests and benchmarks). */
+export const SMALL_TILES: readonly MatmulTile[] = [...smallTiles(true), ...smallTiles(false)];
 
 /** Below this many workgroups a product takes the next smaller tile. */
 export const MIN_WORKGROUPS = 8;
@@ -68,9 +80,9 @@ export const workgroupsOf = (t: MatmulTile, M: number, N: number): number => cei
  * The tile for an M×N product: `large` unless it would make fewer than MIN_WORKGROUPS
  * workgroups, then the first small tile that makes enough (or the smallest).
  */
-export function tileForShape(large: MatmulTile, M: number, N: number, limits: TileLimits): MatmulTile {
+export function tileForShape(large: MatmulTile, M: number, N: number, limits: TileLimits, isFallback: boolean): MatmulTile {
   if (workgroupsOf(large, M, N) >= MIN_WORKGROUPS) return large;
-  const small = SMALL_TILES.filter((t) => tileFits(t, limits));
+  const small = smallTiles(isFallback).filter((t) => tileFits(t, limits));
   return small.find((t) => workgroupsOf(t, M, N) >= MIN_WORKGROUPS) ?? small.at(-1) ?? large;
 }
 
