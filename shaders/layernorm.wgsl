@@ -1,3 +1,4 @@
+// requires: reduce_workgroup.wgsl
 // LayerNorm over the last dimension C of a (rows, C) tensor, eps 1e-5, biased variance.
 //   forward:  out = (x − mean)·rstd·w + b, saving mean and rstd = 1/√(var + eps) per row.
 //   backward: three dispatches —
@@ -8,6 +9,9 @@
 //     layernorm_backward_params    per channel: sums the blocks in order into dweight, dbias (+=).
 // The split reduction keeps the parameter gradients deterministic without float atomics while
 // giving the GPU (channels × row blocks) invocations of work instead of C.
+//
+// The row sums (sum_a, sum_b, sum_ab) come from a library: reduce_workgroup.wgsl, or
+// reduce_subgroup.wgsl when the device has subgroups and a row's workgroup fits in one.
 //
 // Forward and backward declare their own globals: binding numbers are per entry point (the
 // wrappers bind outputs first), and no entry point uses two globals with the same number.
@@ -48,48 +52,6 @@ override ACCUMULATE: bool = false;
 // [0, nblocks·C): Σ dout·x̂ per block; [nblocks·C, 2·nblocks·C): Σ dout per block
 @group(0) @binding(8) var<storage, read_write> scratch: array<f32>;
 @group(0) @binding(9) var<uniform> bp: Params;
-
-var<workgroup> red_a: array<f32, WG>;
-var<workgroup> red_b: array<f32, WG>;
-
-// Workgroup sums with a single barrier each: every invocation stores its partial, then every
-// invocation adds all WG partials itself, in the same order (so all get the same, deterministic
-// total). A tree needs log2(WG) + 1 barriers, which cost more than WG reads of broadcast
-// values (the tree measured about twice as slow on SwiftShader). red_a and red_b alternate,
-// so a reduction never overwrites partials another invocation may still be reading: no
-// barrier is needed after a sum as long as two reductions into the same array are separated
-// by the barrier of a reduction into the other (a workgroup handles one row).
-fn sum_a(lid: u32, v: f32) -> f32 {
-  red_a[lid] = v;
-  workgroupBarrier();
-  var s = 0.0;
-  for (var i = 0u; i < WG; i++) {
-    s += red_a[i];
-  }
-  return s;
-}
-
-fn sum_b(lid: u32, v: f32) -> f32 {
-  red_b[lid] = v;
-  workgroupBarrier();
-  var s = 0.0;
-  for (var i = 0u; i < WG; i++) {
-    s += red_b[i];
-  }
-  return s;
-}
-
-// Both at once, sharing the barrier.
-fn sum_ab(lid: u32, a: f32, b: f32) -> vec2f {
-  red_a[lid] = a;
-  red_b[lid] = b;
-  workgroupBarrier();
-  var s = vec2f(0.0);
-  for (var i = 0u; i < WG; i++) {
-    s += vec2f(red_a[i], red_b[i]);
-  }
-  return s;
-}
 
 fn workgroup_index(wid: vec3u, nwg: vec3u) -> u32 {
   return wid.x + wid.y * nwg.x;

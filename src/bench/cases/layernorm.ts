@@ -43,30 +43,37 @@ function tensors(gpu: Gpu, rows: number, C: number) {
 
 // Bytes are the traffic a kernel cannot avoid (each tensor read or written once), so that
 // implementations which re-read a row are charged for it in their GB/s.
-export const cases: BenchCase[] = SIZES.flatMap(([rows, C]): BenchCase[] => {
+// Each kernel also with its row sums forced through workgroup memory (`… workgroup sums`),
+// the baseline of the default, which uses subgroupAdd when the device has subgroups.
+export const cases: BenchCase[] = SIZES.flatMap(([rows, C]) => [true, false].flatMap((byDefault): BenchCase[] => {
   const size = `BT${rows}xC${C}`;
   const n = rows * C;
+  const opts = byDefault ? {} : { subgroups: false };
+  const name = (k: string) => (byDefault ? k : `${k} workgroup sums`);
+  const baseline = (k: string) => (byDefault ? `${k} workgroup sums ${size}` : undefined);
   return [
     {
-      kernel: 'layernorm_forward',
+      kernel: name('layernorm_forward'),
       size,
+      baseline: baseline('layernorm_forward'),
       async setup(gpu) {
         const { dispose, t } = tensors(gpu, rows, C);
-        const d = await layernormForward(gpu, t.y, t.mean, t.rstd, t.x, t.w, t.b);
+        const d = await layernormForward(gpu, t.y, t.mean, t.rstd, t.x, t.w, t.b, opts);
         // read x, w, b; write y, mean, rstd
         return { dispatches: [d], bytes: 4 * (2 * n + 2 * C + 2 * rows), dispose };
       },
     },
     {
-      kernel: 'layernorm_backward',
+      kernel: name('layernorm_backward'),
       size,
+      baseline: baseline('layernorm_backward'),
       async setup(gpu) {
         const { dispose, t } = tensors(gpu, rows, C);
         // dinp accumulated, as the residual stream of the model uses it
-        const ds = await layernormBackward(gpu, t.dx, t.dw, t.db, t.dy, t.x, t.w, t.mean, t.rstd, { accumulateDinp: true });
+        const ds = await layernormBackward(gpu, t.dx, t.dw, t.db, t.dy, t.x, t.w, t.mean, t.rstd, { accumulateDinp: true, ...opts });
         // read dy, x, dx, w, mean, rstd; write dx; read and write dw, db
         return { dispatches: ds, bytes: 4 * (4 * n + 5 * C + 2 * rows), dispose };
       },
     },
   ];
-});
+}));

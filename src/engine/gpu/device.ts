@@ -25,6 +25,9 @@ export interface AdapterSummary {
   description: string;
   /** True when the browser says the adapter is a software or fallback one (SwiftShader). */
   isFallback: boolean;
+  /** The smallest and largest subgroup sizes, when the browser reports them. */
+  subgroupMinSize?: number;
+  subgroupMaxSize?: number;
 }
 
 export function describeAdapter(info: AdapterSummary): string {
@@ -134,6 +137,13 @@ export async function acquireGpu(opts: AcquireOptions = {}): Promise<Gpu> {
     device: info?.device ?? '',
     description: info?.description ?? '',
     isFallback: Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter),
+    ...subgroupSizes(info),
   };
   return new Gpu(device, summary, new Set(device.features as unknown as Iterable<string>));
+}
+
+function subgroupSizes(info: GPUAdapterInfo | undefined): Pick<AdapterSummary, 'subgroupMinSize' | 'subgroupMaxSize'> {
+  const i = info as { subgroupMinSize?: unknown; subgroupMaxSize?: unknown } | undefined;
+  const ok = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x > 0;
+  return ok(i?.subgroupMinSize) && ok(i?.subgroupMaxSize) ? { subgroupMinSize: i.subgroupMinSize, subgroupMaxSize: i.subgroupMaxSize } : {};
 }

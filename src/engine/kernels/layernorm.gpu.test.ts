@@ -33,7 +33,7 @@ function rowsInput(rng: Rng, rows: number, C: number): Float64Array {
   return x;
 }
 
-async function checkLayernorm(shape: number[], workgroupSize?: number): Promise<void> {
+async function checkLayernorm(shape: number[], workgroupSize?: number, subgroups?: boolean): Promise<void> {
   const gpu = await getTestGpu();
   const seed = freshSeed();
   const rng = new Rng(seed);
@@ -41,7 +41,7 @@ async function checkLayernorm(shape: number[], workgroupSize?: number): Promise<
   const rows = shape.reduce((a, b) => a * b, 1) / C;
   const lead = shape.slice(0, -1);
   const n = rows * C;
-  const at = `${shape.join('x')} WG${workgroupSize ?? 'default'}`;
+  const at = `${shape.join('x')} WG${workgroupSize ?? 'default'}${subgroups === undefined ? '' : subgroups ? ' subgroups' : ' workgroup sums'}`;
 
   const inp = f32(rowsInput(rng, rows, C));
   const weight = f32(randu(rng, C, 0.5, 1.5));
@@ -54,7 +54,7 @@ async function checkLayernorm(shape: number[], workgroupSize?: number): Promise<
   const out = poisoned(gpu, 'out', shape);
   const mean = poisoned(gpu, 'mean', lead);
   const rstd = poisoned(gpu, 'rstd', [rows]); // the flat (rows) form is accepted too
-  await run(gpu, [await layernormForward(gpu, out, mean, rstd, inpT, weightT, upload(gpu, 'bias', [C], bias), { workgroupSize })]);
+  await run(gpu, [await layernormForward(gpu, out, mean, rstd, inpT, weightT, upload(gpu, 'bias', [C], bias), { workgroupSize, subgroups })]);
   const eOut = new Float64Array(n);
   const eMean = new Float64Array(rows);
   const eRstd = new Float64Array(rows);
@@ -78,7 +78,7 @@ async function checkLayernorm(shape: number[], workgroupSize?: number): Promise<
     const dinp = accumulateDinp ? upload(gpu, 'dinp', shape, dinp0) : poisoned(gpu, 'dinp', shape);
     const dweight = upload(gpu, 'dweight', [C], dweight0);
     const dbias = upload(gpu, 'dbias', [C], dbias0);
-    await run(gpu, await layernormBackward(gpu, dinp, dweight, dbias, doutT, inpT, weightT, meanT, rstdT, { accumulateDinp, workgroupSize }));
+    await run(gpu, await layernormBackward(gpu, dinp, dweight, dbias, doutT, inpT, weightT, meanT, rstdT, { accumulateDinp, workgroupSize, subgroups }));
     const eDinp = Float64Array.from(dinp0);
     const eDweight = Float64Array.from(dweight0);
     const eDbias = Float64Array.from(dbias0);
@@ -105,7 +105,26 @@ describe('layernorm kernels', () => {
     for (const wg of sizes) {
       it(`forward and backward on ${why} (${shape.join(', ')}), WG ${wg ?? 'default'}`, () => checkLayernorm(shape, wg));
     }
+    // Both reductions explicitly: shared-memory sums, and subgroupAdd where the device has it.
+    it(`forward and backward on ${why}, workgroup sums`, () => checkLayernorm(shape, undefined, false));
+    it(`forward and backward on ${why}, subgroup sums (or refused without subgroups)`, async () => {
+      const gpu = await getTestGpu();
+      if (gpu.features.has('subgroups') && gpu.adapter.subgroupMinSize) await checkLayernorm(shape, undefined, true);
+      else await expect(checkLayernorm(shape, undefined, true)).rejects.toThrow(/no subgroups/);
+    });
   }
+
+  it('uses subgroup sums by default when the device has them, and refuses a row workgroup larger than a subgroup', async () => {
+    const gpu = await getTestGpu();
+    const t = (shape: number[]) => poisoned(gpu, 't', shape);
+    const [inp, w, stats] = [t([3, 8]), t([8]), t([3])];
+    const d = await layernormForward(gpu, t([3, 8]), stats, stats, inp, w, w);
+    const min = gpu.adapter.subgroupMinSize;
+    expect(d.pipeline.label.includes('(subgroups)')).toBe(Boolean(gpu.features.has('subgroups') && min));
+    if (gpu.features.has('subgroups') && min) {
+      expect(() => layernormForward(gpu, t([3, 8]), stats, stats, inp, w, w, { subgroups: true, workgroupSize: 2 * min })).toThrow(/exceeds the smallest subgroup/);
+    }
+  });
 
   it('rejects mismatched shapes', async () => {
     const gpu = await getTestGpu();

@@ -1,11 +1,11 @@
 // layernorm.wgsl: LayerNorm over the last dimension, forward and backward.
-import code from '../../../shaders/layernorm.wgsl?raw';
 import type { Gpu } from '../gpu/device';
 import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { ShapeError } from '../gpu/errors';
 import { expectDtype, expectShape, rowsCols, shapeStr, type Tensor } from '../gpu/tensor';
+import { shaderSource } from './shaders';
 
-const shader = { file: 'layernorm.wgsl', code };
+const shaders = { workgroup: shaderSource('layernorm.wgsl'), subgroup: shaderSource('layernorm.wgsl', { subgroups: true }) };
 /**
  * Invocations per row of the forward and of dinp. One warp on most GPUs. SwiftShader runs a
  * workgroup's invocations 4 at a time and pays for every barrier in proportion to the
@@ -19,16 +19,39 @@ const CHANNEL_WG = 64;
 const RB = 32;
 
 export interface LayernormOptions {
-  /** Invocations per row; by default 32, or 4 on a software adapter (SwiftShader). */
+  /**
+   * Invocations per row; by default 32, or 4 on a software adapter (SwiftShader), and no more
+   * than the adapter's smallest subgroup when the row sums use subgroups.
+   */
   workgroupSize?: number;
+  /**
+   * Row sums through subgroupAdd, with no workgroup memory or barrier (default: when the
+   * device has the 'subgroups' feature and reports its subgroup sizes). Needs a row's
+   * workgroup to fit in one subgroup, so workgroupSize ≤ the smallest subgroup size.
+   */
+  subgroups?: boolean;
 }
 
-function rowWorkgroup(what: string, gpu: Gpu, opts: LayernormOptions): number {
-  const wg = opts.workgroupSize ?? (gpu.adapter.isFallback ? ROW_WG_SOFTWARE : ROW_WG);
+interface RowPlan {
+  WG: number;
+  shader: typeof shaders.workgroup;
+}
+
+function rowPlan(what: string, gpu: Gpu, opts: LayernormOptions): RowPlan {
+  const minSubgroup = gpu.adapter.subgroupMinSize ?? 0;
+  const canSubgroup = gpu.features.has('subgroups') && minSubgroup > 0;
+  // By default subgroups whenever they can serve, unless an explicit workgroup is too large.
+  const subgroups = opts.subgroups ?? (canSubgroup && (opts.workgroupSize === undefined || opts.workgroupSize <= minSubgroup));
+  if (subgroups && !canSubgroup) throw new RangeError(`${what}: this device has no subgroups (or does not report their size)`);
+  const preferred = gpu.adapter.isFallback ? ROW_WG_SOFTWARE : ROW_WG;
+  const wg = opts.workgroupSize ?? (subgroups ? Math.min(preferred, minSubgroup) : preferred);
   if (!Number.isInteger(wg) || wg < 1 || wg > gpu.limits.maxComputeInvocationsPerWorkgroup) {
     throw new RangeError(`${what}: workgroupSize ${wg} is not an integer in 1..${gpu.limits.maxComputeInvocationsPerWorkgroup}`);
   }
-  return wg;
+  if (subgroups && wg > minSubgroup) {
+    throw new RangeError(`${what}: workgroupSize ${wg} exceeds the smallest subgroup (${minSubgroup}); subgroup sums need one subgroup per row`);
+  }
+  return { WG: wg, shader: subgroups ? shaders.subgroup : shaders.workgroup };
 }
 
 /**
@@ -72,7 +95,7 @@ export function layernormForward(
   expectRows(what, rstd, inp, rows);
   expectShape(what, weight, [C]);
   expectShape(what, bias, [C]);
-  const WG = rowWorkgroup(what, gpu, opts);
+  const { WG, shader } = rowPlan(what, gpu, opts);
   const u = createUniform(gpu, 'layernorm.params', [['u32', rows], ['u32', C], ['u32', 0]]);
   return makeDispatch(gpu, 'layernorm_forward', { shader, entryPoint: 'layernorm_forward', constants: { WG } },
     [out, mean, rstd, inp, weight, bias, u], grid1d(gpu, rows));
@@ -111,7 +134,8 @@ export async function layernormBackward(
   expectRows(what, mean, inp, rows);
   expectRows(what, rstd, inp, rows);
 
-  const WG = rowWorkgroup(what, gpu, opts);
+  const { WG, shader } = rowPlan(what, gpu, opts);
+  const plain = shaders.workgroup; // the parameter-gradient passes have no row sums
   const nblocks = ceilDiv(rows, RB);
   const u = createUniform(gpu, 'layernorm.params', [['u32', rows], ['u32', C], ['u32', nblocks]]);
   const scratch = gpu.device.createBuffer({
@@ -126,10 +150,10 @@ export async function layernormBackward(
       { shader, entryPoint: 'layernorm_backward_dinp', constants: { WG, ACCUMULATE: accumulate ? 1 : 0 } },
       [dinp, null, null, dout, inp, weight, mean, rstd, null, u], grid1d(gpu, rows)),
     makeDispatch(gpu, 'layernorm_backward_partials',
-      { shader, entryPoint: 'layernorm_backward_partials', constants: { WG: CHANNEL_WG, RB } },
+      { shader: plain, entryPoint: 'layernorm_backward_partials', constants: { WG: CHANNEL_WG, RB } },
       [null, null, null, dout, inp, null, mean, rstd, scratch, u], grid1d(gpu, cblocks * nblocks)),
     makeDispatch(gpu, 'layernorm_backward_params',
-      { shader, entryPoint: 'layernorm_backward_params', constants: { WG: CHANNEL_WG } },
+      { shader: plain, entryPoint: 'layernorm_backward_params', constants: { WG: CHANNEL_WG } },
       [null, dweight, dbias, null, null, null, null, null, scratch, u], grid1d(gpu, cblocks)),
   ]);
 }

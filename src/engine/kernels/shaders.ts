@@ -1,6 +1,7 @@
 // Every WGSL file under shaders/, composed into the modules the kernels compile: a file whose
 // first lines say `// requires: x.wgsl` gets x.wgsl (functions and constants only) appended,
-// so the file's own line numbers stay those of compile errors. Also the list for the start-up
+// so the file's own line numbers stay those of compile errors. A variant may swap a library
+// (subgroup reductions for workgroup ones). Also the list for the start-up
 // self-check, which compiles every module and reports the first error with its file and line.
 import type { ShaderSource } from '../gpu/pipelines';
 
@@ -22,13 +23,23 @@ export function requiredLibraries(code: string): string[] {
   return out;
 }
 
+export interface ShaderVariant {
+  /**
+   * Reductions through subgroup operations: reduce_workgroup.wgsl is replaced by
+   * reduce_subgroup.wgsl and the module enables the 'subgroups' extension (the device must
+   * have the feature).
+   */
+  subgroups?: boolean;
+}
+
 /** `file` (e.g. 'matmul.wgsl') with the libraries it requires appended. */
-export function shaderSource(file: string): ShaderSource {
+export function shaderSource(file: string, variant: ShaderVariant = {}): ShaderSource {
   const code = byName.get(file);
   if (code === undefined) throw new Error(`no shader ${file}`);
   const seen = new Set([file]);
   const parts = [code];
-  const add = (lib: string): void => {
+  const add = (required: string): void => {
+    const lib = variant.subgroups && required === 'reduce_workgroup.wgsl' ? 'reduce_subgroup.wgsl' : required;
     if (seen.has(lib)) return;
     seen.add(lib);
     const libCode = byName.get(lib);
@@ -37,7 +48,13 @@ export function shaderSource(file: string): ShaderSource {
     requiredLibraries(libCode).forEach(add);
   };
   requiredLibraries(code).forEach(add);
-  return { file, code: parts.join('\n') };
+  // On the first line, before its comment: the file's line numbers stay those of errors.
+  const enable = variant.subgroups ? 'enable subgroups; ' : '';
+  return { file: variant.subgroups ? `${file} (subgroups)` : file, code: enable + parts.join('\n') };
 }
 
-export const allShaders: ShaderSource[] = [...byName.keys()].sort().map(shaderSource);
+/** Every kernel file (those with an entry point; libraries are compiled as part of them). */
+export const allShaders: ShaderSource[] = [...byName.entries()]
+  .filter(([, code]) => code.includes('@compute'))
+  .map(([file]) => shaderSource(file))
+  .sort((a, b) => a.file.localeCompare(b.file));

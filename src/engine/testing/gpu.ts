@@ -15,7 +15,7 @@ export function getTestGpu(): Promise<Gpu> {
 
 export async function adapterLine(): Promise<string> {
   const gpu = await getTestGpu();
-  return `WebGPU adapter: ${describeAdapter(gpu.adapter)}; optional features: ${[...gpu.features].filter((f) => ['timestamp-query', 'shader-f16', 'subgroups'].includes(f)).join(', ') || 'none'}`;
+  return `WebGPU adapter: ${describeAdapter(gpu.adapter)}; optional features: ${[...gpu.features].filter((f) => ['timestamp-query', 'shader-f16', 'subgroups'].includes(f)).join(', ') || 'none'}${gpu.adapter.subgroupMinSize ? `; subgroup sizes ${gpu.adapter.subgroupMinSize}..${gpu.adapter.subgroupMaxSize}` : ''}`;
 }
 
 const ALIGN = 256;
