@@ -69,6 +69,16 @@ test('a sample streams into the output', async () => {
   await expect(out.locator('[role="button"]')).toHaveCount(20, { timeout: 60_000 });
 });
 
+test('a sample with half-precision weights streams too', async () => {
+  const half = page.getByLabel('Half-precision weights (f16)');
+  await half.check();
+  await page.getByRole('button', { name: 'Generate', exact: true }).click();
+  const out = page.getByTestId('sample-output');
+  await expect(out.locator('[role="button"]')).toHaveCount(20, { timeout: 60_000 });
+  await expect(page.getByTestId('sample-error')).toHaveCount(0);
+  await half.uncheck();
+});
+
 test('moving the temperature re-shapes the probability bars without a rerun', async () => {
   const bars = page.getByTestId('prob-bars');
   const values = async () => bars.locator('[data-value]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-value'))));

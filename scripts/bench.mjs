@@ -30,7 +30,7 @@ console.log(`\nFull benchmark on ${report.adapter} (${report.seconds.toFixed(0)}
 const titles = {
   kernels: 'Kernels (best of alternating trials)',
   training: 'Training (median step-to-step interval after warm-up; dispatches = plan forward + backward per micro-batch + gradNorm 2 + AdamW 1, checked by counting dispatchWorkgroups; submits counted on device.queue.submit)',
-  inference: 'Full-sequence forward, B=1 T=block (median, alternating; both include reading the logits back): forwardVsOrt = ORT time / ours',
+  inference: 'Full-sequence forward, B=1 T=block (median, alternating; both include reading the logits back): forwardVsOrt = ORT time / ours; also ours with f16 weights and how far its logits are from f32',
   sampling: 'Sampling 64 tokens, greedy: KV cache (Decoder) vs re-running the sequence (RerunSource over Inference.logits)',
 };
 const profiles = Object.keys(report.tables).filter((k) => k.startsWith('profile: '));

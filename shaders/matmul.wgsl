@@ -38,11 +38,14 @@ struct Params {
   N: u32,
   K: u32,
   tilesN: u32, // ceil(N / BN), to turn a linear workgroup index into a tile position
+  boff: u32, // B_F16: B's first element in the packed buffer
 }
 
 @group(0) @binding(0) var<storage, read_write> c: array<f32>;
 @group(0) @binding(1) var<storage, read> a: array<f32>;
-@group(0) @binding(2) var<storage, read> b: array<f32>;
+// f32 bits, or with B_F16 two binary16 values per word (half.wgsl's packing), B starting at
+// element p.boff: f16 weights for inference, half the bytes read.
+@group(0) @binding(2) var<storage, read> b: array<u32>;
 @group(0) @binding(3) var<storage, read> bias: array<f32>;
 @group(0) @binding(4) var<uniform> p: Params;
 @group(0) @binding(5) var<storage, read> aux: array<f32>; // EPILOGUE 2: residual; 3: pre-activation
@@ -52,6 +55,7 @@ override TRANS_A: bool = false; // A is stored (K, M) instead of (M, K)
 override TRANS_B: bool = false; // B is stored (N, K) instead of (K, N)
 override ACCUMULATE: bool = false; // C += product instead of C = product (EPILOGUE 0 only)
 override HAS_BIAS: bool = false; // adds bias[n] to column n
+override B_F16: bool = false; // B is stored as packed binary16
 override EPILOGUE: u32 = 0;
 override ACT: u32 = 0; // 0 GELU, 1 ReLU
 override BM: u32 = 64; // tile rows; a multiple of RM
@@ -82,14 +86,22 @@ fn load_a(m: u32, k: u32) -> f32 {
   return a[m * p.K + k];
 }
 
+fn b_at(i: u32) -> f32 {
+  if (B_F16) {
+    let j = p.boff + i;
+    return unpack2x16float(b[j >> 1u])[j & 1u];
+  }
+  return bitcast<f32>(b[i]);
+}
+
 fn load_b(k: u32, n: u32) -> f32 {
   if (n >= p.N || k >= p.K) {
     return 0.0;
   }
   if (TRANS_B) {
-    return b[n * p.K + k];
+    return b_at(n * p.K + k);
   }
-  return b[k * p.N + n];
+  return b_at(k * p.N + n);
 }
 
 fn load_bias(n: u32) -> f32 {

@@ -8,6 +8,7 @@ import type { TrainSettings } from '../engine/train/settings';
 import { RefTrainer } from '../engine/ref/trainer';
 import { Decoder } from '../engine/sample/decoder';
 import { Inference } from '../engine/sample/inference';
+import { HalfWeights } from '../engine/model/half-weights';
 import { RerunSource, type LogitsSource } from '../engine/sample/generate';
 import { sampleBatch, splitTokens } from '../engine/train/data';
 import { Rng } from '../engine/util/rng';
@@ -23,7 +24,8 @@ export interface ModelBackend {
   flush(): Promise<void>;
   evaluate(): Promise<EvalReport>;
   update(changes: TrainChanges): void;
-  logitsSource(): Promise<LogitsSource>;
+  /** With halfWeights (GPU only) the linear layers read an f16 copy of the weights. */
+  logitsSource(opts?: { halfWeights?: boolean }): Promise<LogitsSource>;
   /** Logits (T, V) of every position of a token sequence. */
   logits(tokens: Uint32Array): Promise<Float32Array>;
   /** Every layer's attention probabilities (NH, T, T) for a token sequence. */
@@ -45,6 +47,8 @@ export class GpuBackend implements ModelBackend {
   readonly kind = 'gpu';
   private decoder: Decoder | null = null;
   private inference: Inference;
+  /** The f16 path, built on first use: the packed copy and its own decoder and inference. */
+  private half: { weights: HalfWeights; decoder: Decoder | null; inference: Inference } | null = null;
 
   private constructor(private readonly trainer: Trainer) {
     this.inference = new Inference(trainer.gpu, trainer.weights);
@@ -72,13 +76,21 @@ export class GpuBackend implements ModelBackend {
   update(changes: TrainChanges) {
     this.trainer.update(changes);
   }
-  async logitsSource(): Promise<LogitsSource> {
+  async logitsSource(opts: { halfWeights?: boolean } = {}): Promise<LogitsSource> {
     const c = this.trainer.config;
+    const { gpu, weights } = this.trainer;
+    if (opts.halfWeights && !this.half) {
+      const hw = await HalfWeights.create(gpu, weights);
+      this.half = { weights: hw, decoder: null, inference: new Inference(gpu, weights, { half: hw }) };
+    }
+    const half = opts.halfWeights ? this.half : null;
     if (!c.causal) {
       // Without the mask a KV cache is wrong: every earlier position sees the new token.
-      return new RerunSource(c.blockSize, c.vocabSize, (ctx) => this.inference.logits(ctx));
+      const inference = half?.inference ?? this.inference;
+      return new RerunSource(c.blockSize, c.vocabSize, (ctx) => inference.logits(ctx));
     }
-    this.decoder ??= await Decoder.build(this.trainer.gpu, this.trainer.weights);
+    if (half) return (half.decoder ??= await Decoder.build(gpu, weights, { half: half.weights }));
+    this.decoder ??= await Decoder.build(gpu, weights);
     return this.decoder;
   }
   attention(tokens: Uint32Array) {
@@ -109,6 +121,11 @@ export class GpuBackend implements ModelBackend {
   destroy() {
     this.decoder?.destroy();
     this.inference.destroy();
+    if (this.half) {
+      this.half.decoder?.destroy();
+      this.half.inference.destroy();
+      this.half.weights.destroy();
+    }
     this.trainer.destroy();
   }
 }

@@ -72,7 +72,7 @@ async function handle(req: Request): Promise<ResultOf[Request['type']]> {
     case 'evaluate':
       return session.evaluate();
     case 'sample':
-      return session.sample(req.id, req.prompt, req.options);
+      return session.sample(req.id, req.prompt, req.options, req.halfWeights ?? false);
     case 'attention':
       return session.attention(req.prompt);
     case 'getParams':

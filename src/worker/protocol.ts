@@ -76,7 +76,8 @@ export type Request =
   | { id: number; type: 'train'; action: 'start' | 'pause' | 'step' }
   | { id: number; type: 'updateTrain'; changes: TrainChanges }
   | { id: number; type: 'evaluate' }
-  | { id: number; type: 'sample'; prompt: string; options: GenerateOptions }
+  /** halfWeights: the GPU engine samples with an f16 copy of the weights (the CPU one ignores it). */
+  | { id: number; type: 'sample'; prompt: string; options: GenerateOptions; halfWeights?: boolean }
   | { id: number; type: 'attention'; prompt: string }
   | { id: number; type: 'getParams' }
   | { id: number; type: 'getState' }

@@ -192,10 +192,10 @@ export class Session {
     return ids.length ? ids : this.tokens!.subarray(0, 1);
   }
 
-  async sample(id: number, prompt: string, options: GenerateOptions): Promise<SampleResult> {
+  async sample(id: number, prompt: string, options: GenerateOptions, halfWeights = false): Promise<SampleResult> {
     const b = this.requireBackend();
     const tok = this.tokenizer!;
-    const src = await b.logitsSource();
+    const src = await b.logitsSource({ halfWeights });
     const stream = tok.streamDecoder();
     const out: number[] = [];
     let text = '';

@@ -11,6 +11,7 @@ import type { GPTConfig } from '../../engine/model/config';
 import { initParams } from '../../engine/model/params';
 import { ModelWeights } from '../../engine/model/weights';
 import { Inference } from '../../engine/sample/inference';
+import { HalfWeights } from '../../engine/model/half-weights';
 import { median, maxAbsDiff, ratio } from './stats';
 import type { InferenceResult } from './types';
 
@@ -28,8 +29,11 @@ export async function benchInference(gpu: Gpu, model: string, config: GPTConfig,
   const T = tokens.length;
   const { weights, params } = initWeights(gpu, config);
   const inference = new Inference(gpu, weights);
+  const half = await HalfWeights.create(gpu, weights);
+  const inferenceHalf = new Inference(gpu, weights, { half });
   try {
     const ours = await inference.logits(tokens); // builds the plan: not timed
+    const oursHalf = await inferenceHalf.logits(tokens);
 
     let run: (() => Promise<Float32Array>) | null = null;
     let release = async () => {};
@@ -57,11 +61,15 @@ export async function benchInference(gpu: Gpu, model: string, config: GPTConfig,
       }
     }
     const oursMs: number[] = [];
+    const halfMs: number[] = [];
     const ortMs: number[] = [];
     for (let i = 0; i < runs; i++) {
       let t0 = performance.now();
       await inference.logits(tokens);
       oursMs.push(performance.now() - t0);
+      t0 = performance.now();
+      await inferenceHalf.logits(tokens);
+      halfMs.push(performance.now() - t0);
       if (run) {
         t0 = performance.now();
         await run();
@@ -77,12 +85,16 @@ export async function benchInference(gpu: Gpu, model: string, config: GPTConfig,
       oursMs: o,
       ortMs: r,
       forwardVsOrt: ratio(r, o),
+      oursHalfMs: median(halfMs),
+      halfMaxAbsDiff: maxAbsDiff(ours, oursHalf),
       maxAbsDiff: theirs ? maxAbsDiff(ours, theirs) : null,
       runs,
       ...(ortError ? { ortError } : {}),
     };
   } finally {
     inference.destroy();
+    inferenceHalf.destroy();
+    half.destroy();
     weights.destroy();
   }
 }

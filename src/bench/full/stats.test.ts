@@ -69,7 +69,7 @@ describe('table rows', () => {
     expect(trainingRows([{ ...r, dispatchesCounted: 82 }])[0]['dispatches/step']).toBe('80 (counted 82)');
   });
   it('says when onnxruntime-web failed instead of printing a time', () => {
-    const [row] = inferenceRows([{ model: 'm', T: 8, oursMs: 1, ortMs: null, forwardVsOrt: null, maxAbsDiff: null, runs: 3, ortError: 'no adapter' }]);
+    const [row] = inferenceRows([{ model: 'm', T: 8, oursMs: 1, ortMs: null, forwardVsOrt: null, maxAbsDiff: null, runs: 3, ortError: 'no adapter', oursHalfMs: 1, halfMaxAbsDiff: 1e-3 }]);
     expect(row['ORT webgpu ms']).toBe('failed: no adapter');
     expect(row.forwardVsOrt).toBe('—');
   });

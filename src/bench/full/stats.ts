@@ -68,6 +68,8 @@ export function inferenceRows(results: readonly InferenceResult[]): Record<strin
     'ORT webgpu ms': r.ortError ? `failed: ${r.ortError}` : fmt(r.ortMs),
     forwardVsOrt: fmtRatio(r.forwardVsOrt),
     'max |Δlogit|': r.maxAbsDiff == null ? '—' : r.maxAbsDiff.toExponential(1),
+    'ours f16 weights ms': fmt(r.oursHalfMs),
+    'f16 max |Δlogit|': r.halfMaxAbsDiff.toExponential(1),
   }));
 }
 

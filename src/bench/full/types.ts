@@ -40,6 +40,10 @@ export interface InferenceResult {
   ortMs: number | null;
   /** ortMs / oursMs: above 1 means ours is faster. */
   forwardVsOrt: number | null;
+  /** Our forward with f16 weights (HalfWeights, packed in the same submission). */
+  oursHalfMs: number;
+  /** max |f16-weight logits − f32-weight logits|. */
+  halfMaxAbsDiff: number;
   /** max |ours − ort| over the logits, as a sanity check that both ran the same model. */
   maxAbsDiff: number | null;
   runs: number;

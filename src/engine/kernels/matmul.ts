@@ -43,7 +43,18 @@ export interface MatmulBackwardOptions {
   tile?: MatmulTile;
 }
 
+/** A weight stored as packed binary16 (half.ts): the whole packed buffer and the weight's first element in it. */
+export interface HalfView {
+  buffer: GPUBuffer;
+  elemOffset: number;
+}
+
 export interface MatmulForwardOptions {
+  /**
+   * Read the weight from this f16 copy instead of `weight` (which still gives the shape):
+   * inference with half-precision weights.
+   */
+  halfWeight?: HalfView;
   /** out = pre-activation, activated = act(out) (the layer's activation fused in). */
   activation?: { act: Activation; activated: Tensor };
   /** out = residual + inp · Wᵀ + b (the residual connection fused in). */
@@ -59,6 +70,7 @@ interface Product {
   transB: boolean;
   epilogue: Epilogue;
   tile?: MatmulTile;
+  halfB?: HalfView;
 }
 
 /** The epilogue's bindings (aux, out2) and overrides. */
@@ -87,18 +99,20 @@ function epilogueParts(gpu: Gpu, e: Epilogue, outShape: readonly number[], what:
 /** c (M, N) = op(a) · op(b) [+ bias] through the epilogue: one dispatch. */
 function product(gpu: Gpu, label: string, c: Tensor, a: Tensor, b: Tensor, bias: Tensor | null, d: Product): Promise<Dispatch> {
   const ep = epilogueParts(gpu, d.epilogue, c.shape, label);
-  const common = { TRANS_A: Number(d.transA), TRANS_B: Number(d.transB), HAS_BIAS: Number(bias !== null), ...ep.constants };
+  const common = { TRANS_A: Number(d.transA), TRANS_B: Number(d.transB), HAS_BIAS: Number(bias !== null),
+    B_F16: Number(d.halfB !== undefined), ...ep.constants };
   // Unused optional inputs are still statically referenced by the kernel, so something must be bound.
-  const bind = (u: GPUBuffer) => [c, a, b, bias ?? gpu.dummyBuffer(), u, ep.aux, ep.out2];
+  const bind = (u: GPUBuffer) => [c, a, d.halfB?.buffer ?? b, bias ?? gpu.dummyBuffer(), u, ep.aux, ep.out2];
+  const boff = d.halfB?.elemOffset ?? 0;
   if (d.M <= ROWS_MAX && !d.transA) {
-    const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', 0]]);
+    const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', 0], ['u32', boff]]);
     return makeDispatch(gpu, label, { shader, entryPoint: 'matmul_rows', constants: { ...common, ROWS_MAX: d.M, ROWS_WG } },
       bind(u), grid1d(gpu, ceilDiv(d.N, ROWS_WG)));
   }
   const tile = d.tile ?? tileForShape(matmulTile(gpu), d.M, d.N, gpu.limits, gpu.adapter.isFallback);
   const tilesN = ceilDiv(d.N, tile.BN);
   const tiles = ceilDiv(d.M, tile.BM) * tilesN;
-  const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', tilesN]]);
+  const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', tilesN], ['u32', boff]]);
   return makeDispatch(gpu, label, { shader, entryPoint: 'matmul', constants: { ...common, ...tile } },
     bind(u), grid1d(gpu, tiles));
 }
@@ -134,7 +148,7 @@ export function matmulForward(
       ? { kind: 'residual', residual: opts.residual }
       : { kind: 'none' };
   return product(gpu, 'matmul_forward', out, inp, weight, bias,
-    { M: BT, N: OC, K: C, transA: false, transB: true, epilogue, tile: opts.tile });
+    { M: BT, N: OC, K: C, transA: false, transB: true, epilogue, tile: opts.tile, halfB: opts.halfWeight });
 }
 
 /**
@@ -168,7 +182,7 @@ export async function matmulBackward(
       { M: OC, N: C, K: BT, transA: true, transB: false, epilogue: { kind: 'none', accumulate: true }, tile: opts.tile }),
   ];
   if (dbias) {
-    const u = createUniform(gpu, 'matmul_backward_dbias.params', [['u32', BT], ['u32', OC], ['u32', 0], ['u32', 0]]);
+    const u = createUniform(gpu, 'matmul_backward_dbias.params', [['u32', BT], ['u32', OC], ['u32', 0], ['u32', 0], ['u32', 0]]);
     dispatches.push(await makeDispatch(gpu, 'matmul_backward_dbias',
       { shader, entryPoint: 'matmul_bias_backward', constants: BIAS },
       [dbias, dout, null, null, u], grid1d(gpu, ceilDiv(OC, BIAS.BIAS_COLS))));

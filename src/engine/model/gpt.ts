@@ -13,6 +13,7 @@ import { matmulBackward, matmulForward } from '../kernels/matmul';
 import { buildTokenBuckets } from '../kernels/buckets';
 import { activationSpecs } from './activations';
 import { blockForward } from './block';
+import type { HalfWeights } from './half-weights';
 import type { ModelWeights } from './weights';
 
 export interface PlanOptions {
@@ -24,6 +25,8 @@ export interface PlanOptions {
   gradAccumSteps?: number;
   /** Also write every layer's attention probabilities (B, NH, T, T), for visualisation. */
   probs?: boolean;
+  /** Forward only: the linear layers read these f16 weights (pack them before each run). */
+  half?: HalfWeights;
 }
 
 export class GptPlan {
@@ -50,6 +53,7 @@ export class GptPlan {
 
   static async build(gpu: Gpu, weights: ModelWeights, opts: PlanOptions): Promise<GptPlan> {
     if (opts.T > weights.config.blockSize) throw new RangeError(`T=${opts.T} exceeds the block size ${weights.config.blockSize}`);
+    if (opts.training && opts.half) throw new Error('f16 weights are for inference: training keeps f32 weights');
     const plan = new GptPlan(gpu, weights, opts);
     const { logits, loss } = await plan.buildForward();
     plan.forwardLogits.push(...logits);
@@ -100,14 +104,15 @@ export class GptPlan {
         const calls = [await attentionForward(gpu, atty, la('lse'), qkv, attn)]; // (B,T,C), lse (B,NH,T)
         if (this.opts.probs) calls.push(await attentionProbs(gpu, la('probs'), qkv, la('lse'), attn)); // (B,NH,T,T)
         return calls;
-      });
+      }, this.opts.half);
       d.push(...block.beforeAttention, ...block.fromAttention);
       x = block.out;
     }
     const pre = c.norm === 'pre';
     const final = pre ? a('lnf') : x;
     if (pre) d.push(await layernormForward(gpu, a('lnf'), a('lnfMean'), a('lnfRstd'), x, this.p('transformer.ln_f.weight'), this.p('transformer.ln_f.bias')));
-    d.push(await matmulForward(gpu, a('logits'), final, this.p('transformer.wte.weight'), null)); // (B,T,V), tied head
+    d.push(await matmulForward(gpu, a('logits'), final, this.p('transformer.wte.weight'), null,
+      this.opts.half ? { halfWeight: this.opts.half.view('transformer.wte.weight') } : {})); // (B,T,V), tied head
     const loss = [
       await crossentropyForward(gpu, a('losses'), a('logits'), a('targets')), // (B,T)
       await crossentropyMean(gpu, a('meanLoss'), a('losses')), // (1)

@@ -7,10 +7,12 @@ import { Rng, freshSeed } from '../util/rng';
 import { DEFAULT_CONFIG, type GPTConfig } from '../model/config';
 import { initParams, paramLayout } from '../model/params';
 import { ModelWeights } from '../model/weights';
+import { GptPlan } from '../model/gpt';
 import { RefGPT } from '../ref/model';
 import { Decoder } from './decoder';
 import { countGpuCalls } from '../gpu/counters';
 import { Inference } from './inference';
+import { HalfWeights } from '../model/half-weights';
 import { generate, RerunSource, type LogitsSource } from './generate';
 
 const tiny: GPTConfig = { ...DEFAULT_CONFIG, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 11 };
@@ -59,6 +61,45 @@ describe('KV-cached decoder', () => {
       weights.destroy();
     });
   }
+
+  it('f16 weights: cached decoding equals the f16 full-sequence forward, both close to f32, and the copy follows new weights', async () => {
+    const seed = freshSeed();
+    const { gpu, weights, params } = await model(tiny, seed);
+    const rng = new Rng(seed);
+    const seq = Uint32Array.from({ length: tiny.blockSize }, () => rng.int(tiny.vocabSize));
+    const half = await HalfWeights.create(gpu, weights);
+    const f32 = new Inference(gpu, weights);
+    const f16 = new Inference(gpu, weights, { half });
+    const dec = await Decoder.build(gpu, weights, { half });
+    const V = tiny.vocabSize;
+    const check = async (what: string) => {
+      const full32 = await f32.logits(seq);
+      const full16 = await f16.logits(seq);
+      const got = [await dec.prefill(seq.subarray(0, 3))];
+      for (let t = 3; t < seq.length; t++) got.push((await dec.next(seq[t]))!);
+      got.forEach((logits, i) => {
+        const t = 2 + i;
+        expectClose(`${what}: f16 decoded logits at t=${t} vs f16 full`, logits, full16.subarray(t * V, (t + 1) * V), TOL, seed);
+      });
+      // Weights scaled ×8 make logits of order 10–100; f16 keeps ~3 significant digits.
+      const scale = full32.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+      let worst = 0;
+      for (let i = 0; i < full32.length; i++) worst = Math.max(worst, Math.abs(full16[i] - full32[i]));
+      expect(worst, `${what}: f16 vs f32 logits, scale ${scale}, seed ${seed}`).toBeLessThan(1e-2 * scale);
+      expect(worst, `${what}: the f16 path really rounds`).toBeGreaterThan(0);
+      return full16;
+    };
+    const before = await check('initial weights');
+    weights.write('params', params.map((x) => -x));
+    const after = await check('after new weights');
+    expect(after[0]).not.toBe(before[0]);
+    await expect(GptPlan.build(gpu, weights, { B: 1, T: 4, training: true, half })).rejects.toThrow(/inference/);
+    dec.destroy();
+    f16.destroy();
+    f32.destroy();
+    half.destroy();
+    weights.destroy();
+  });
 
   it('one submission per decoded token, its logits read back in it', async () => {
     const { gpu, weights } = await model(tiny, freshSeed());

@@ -16,6 +16,7 @@ import { matmulForward } from '../kernels/matmul';
 import { LAYER_ACTS, layerActShape, type LayerAct } from '../model/activations';
 import { blockForward } from '../model/block';
 import { GptPlan } from '../model/gpt';
+import type { HalfWeights } from '../model/half-weights';
 import type { ModelWeights } from '../model/weights';
 import type { LogitsSource } from './generate';
 
@@ -42,15 +43,20 @@ export class Decoder implements LogitsSource {
     readonly gpu: Gpu,
     readonly weights: ModelWeights,
     private readonly plan: GptPlan,
+    private readonly half: HalfWeights | undefined,
   ) {
     this.ring = new ReadbackRing(gpu.device, weights.config.vocabSize * 4, 2);
   }
 
-  static async build(gpu: Gpu, weights: ModelWeights): Promise<Decoder> {
+  /**
+   * With `opts.half` the linear layers read that f16 copy of the weights, packed afresh by
+   * every prefill (the caller owns and destroys it).
+   */
+  static async build(gpu: Gpu, weights: ModelWeights, opts: { half?: HalfWeights } = {}): Promise<Decoder> {
     const c = weights.config;
     if (!c.causal) throw new Error('KV-cached decoding needs a causal model');
-    const plan = await GptPlan.build(gpu, weights, { B: 1, T: c.blockSize, training: false });
-    const d = new Decoder(gpu, weights, plan);
+    const plan = await GptPlan.build(gpu, weights, { B: 1, T: c.blockSize, training: false, half: opts.half });
+    const d = new Decoder(gpu, weights, plan, opts.half);
     await d.prepare();
     return d;
   }
@@ -86,14 +92,15 @@ export class Decoder implements LogitsSource {
       const a = (n: LayerAct) => row.get(n)!;
       const block = await blockForward(gpu, this.weights, l, x, a, async (atty) => [
         await attentionDecode(gpu, atty, cache, this.position, { nHead: c.nHead }),
-      ]);
+      ], this.half);
       this.layers.push({ beforeAttention: block.beforeAttention, fromAttention: block.fromAttention, qkvRow: a('qkv'), cache });
       x = block.out;
     }
     if (c.norm === 'pre') {
       this.head.push(await layernormForward(gpu, lnf, lnfStats[0], lnfStats[1], x, p('transformer.ln_f.weight'), p('transformer.ln_f.bias')));
     }
-    this.head.push(await matmulForward(gpu, this.logits, c.norm === 'pre' ? lnf : x, p('transformer.wte.weight'), null));
+    this.head.push(await matmulForward(gpu, this.logits, c.norm === 'pre' ? lnf : x, p('transformer.wte.weight'), null,
+      this.half ? { halfWeight: this.half.view('transformer.wte.weight') } : {}));
   }
 
   /** Runs the prompt through the full plan (filling the cache); returns its last logits (V). */
@@ -106,7 +113,7 @@ export class Decoder implements LogitsSource {
     padded.set(prompt);
     this.plan.writeBatch(padded, null);
     const enc = this.gpu.device.createCommandEncoder({ label: 'prefill' });
-    recordPass(enc, this.plan.forwardLogits);
+    recordPass(enc, this.half ? [this.half.pack, ...this.plan.forwardLogits] : this.plan.forwardLogits);
     const logits = this.plan.act('logits');
     const ticket = this.ring.copy(enc, logits.buffer, logits.offset + (prompt.length - 1) * this.ring.slotBytes, this.ring.slotBytes);
     this.gpu.device.queue.submit([enc.finish()]);

@@ -6,6 +6,7 @@ import { recordPass } from '../gpu/dispatch';
 import type { Tensor } from '../gpu/tensor';
 import { ReadbackRing, readBuffer } from '../gpu/readback';
 import { GptPlan } from '../model/gpt';
+import type { HalfWeights } from '../model/half-weights';
 import type { ModelWeights } from '../model/weights';
 
 const KEEP_PLANS = 3;
@@ -23,10 +24,20 @@ interface KeptPlan {
 export class Inference {
   private plans = new Map<string, KeptPlan>();
 
+  /**
+   * With `opts.half` the linear layers read that f16 copy of the weights, packed afresh at
+   * the start of every forward (the caller owns and destroys it).
+   */
   constructor(
     readonly gpu: Gpu,
     readonly weights: ModelWeights,
+    readonly opts: { half?: HalfWeights } = {},
   ) {}
+
+  /** The dispatches of one forward: the f16 packing first when weights are f16. */
+  private forwardOf(plan: GptPlan) {
+    return this.opts.half ? [this.opts.half.pack, ...plan.forwardLogits] : plan.forwardLogits;
+  }
 
   private async plan(T: number, probs: boolean): Promise<KeptPlan> {
     const key = `${T}:${probs}`;
@@ -34,7 +45,7 @@ export class Inference {
     if (p) {
       this.plans.delete(key); // re-insert: most recently used last
     } else {
-      const plan = await GptPlan.build(this.gpu, this.weights, { B: 1, T, training: false, probs });
+      const plan = await GptPlan.build(this.gpu, this.weights, { B: 1, T, training: false, probs, half: this.opts.half });
       p = { plan, ring: new ReadbackRing(this.gpu.device, T * this.weights.config.vocabSize * 4, 1) };
       if (this.plans.size >= KEEP_PLANS) {
         const [oldest, kept] = this.plans.entries().next().value as [string, KeptPlan];
@@ -59,7 +70,7 @@ export class Inference {
     const { plan, ring } = await this.plan(tokens.length, false);
     plan.writeBatch(tokens, null);
     const enc = this.gpu.device.createCommandEncoder();
-    recordPass(enc, plan.forwardLogits);
+    recordPass(enc, this.forwardOf(plan));
     const logits = plan.act('logits');
     const ticket = ring.copy(enc, logits.buffer, logits.offset, ring.slotBytes);
     this.gpu.device.queue.submit([enc.finish()]);
@@ -72,7 +83,7 @@ export class Inference {
     const { plan } = await this.plan(tokens.length, true);
     plan.writeBatch(tokens, null);
     const enc = this.gpu.device.createCommandEncoder();
-    recordPass(enc, plan.forwardLogits);
+    recordPass(enc, this.forwardOf(plan));
     this.gpu.device.queue.submit([enc.finish()]);
     const out: Float32Array[] = [];
     for (let l = 0; l < this.weights.config.nLayer; l++) out.push(await readTensor(this.gpu, plan.act(`h${l}.probs`)));

@@ -25,6 +25,8 @@ export interface SampleSlice {
   sampleSeed: number;
   /** Draw a sample every N training steps (0: off). */
   liveEvery: number;
+  /** Sample with an f16 copy of the weights (GPU engine only). */
+  halfWeights: boolean;
   sampleTokens: SampleToken[];
   /** Index into sampleTokens whose next-token distribution the bars show. */
   selectedToken: number;
@@ -32,7 +34,7 @@ export interface SampleSlice {
   sampleError: string | null;
   setPrompt: (p: string) => void;
   setSampling: (changes: Partial<SamplingSettings>) => void;
-  setSampleOptions: (changes: Partial<Pick<SampleSlice, 'maxTokens' | 'sampleSeed' | 'liveEvery'>>) => void;
+  setSampleOptions: (changes: Partial<Pick<SampleSlice, 'maxTokens' | 'sampleSeed' | 'liveEvery' | 'halfWeights'>>) => void;
   selectToken: (i: number) => void;
   runSample: () => Promise<void>;
   onSampleToken: (e: Extract<Event, { type: 'sample-token' }>) => void;
@@ -46,6 +48,7 @@ export const createSampleSlice: StateCreator<AppState, [], [], SampleSlice> = (s
   maxTokens: 200,
   sampleSeed: 42,
   liveEvery: 100,
+  halfWeights: false,
   sampleTokens: [],
   selectedToken: 0,
   sampleBusy: false,
@@ -64,8 +67,8 @@ export const createSampleSlice: StateCreator<AppState, [], [], SampleSlice> = (s
     }
     set({ sampleBusy: true, sampleError: null, sampleTokens: [], selectedToken: 0 });
     sampleLogits.length = 0;
-    const { prompt, sampling, maxTokens, sampleSeed } = get();
-    const req = engine().request('sample', { prompt, options: { ...sampling, maxTokens, seed: sampleSeed } });
+    const { prompt, sampling, maxTokens, sampleSeed, halfWeights } = get();
+    const req = engine().request('sample', { prompt, options: { ...sampling, maxTokens, seed: sampleSeed }, halfWeights });
     currentSample = -1; // the id is learned from the first event
     try {
       await req;

@@ -48,6 +48,8 @@ function SamplingControls() {
   const sampleSeed = useAppStore((s) => s.sampleSeed);
   const liveEvery = useAppStore((s) => s.liveEvery);
   const setSampleOptions = useAppStore((s) => s.setSampleOptions);
+  const halfWeights = useAppStore((s) => s.halfWeights);
+  const onCpu = useAppStore((s) => s.backend === 'cpu');
   const vocab = useAppStore((s) => s.modelReport?.config.vocabSize ?? s.dataReport?.vocabSize ?? 256);
   return (
     <>
@@ -73,6 +75,15 @@ function SamplingControls() {
         checked={sampling.greedy}
         onChange={(greedy) => setSampling({ greedy })}
         hint="Always the most likely token; ignores temperature, top-k and top-p."
+      />
+      <Checkbox
+        label="Half-precision weights (f16)"
+        checked={halfWeights && !onCpu}
+        disabled={onCpu}
+        onChange={(v) => setSampleOptions({ halfWeights: v })}
+        hint={onCpu
+          ? 'GPU engine only: the CPU engine computes in float64.'
+          : 'Sample from a 16-bit copy of the weights: half the bytes read per token, about three significant digits kept.'}
       />
     </>
   );
