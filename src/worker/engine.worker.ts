@@ -3,6 +3,7 @@
 import { acquireGpu, describeAdapter, type Gpu } from '../engine/gpu/device';
 import { compileModule } from '../engine/gpu/pipelines';
 import { allShaders } from '../engine/kernels/shaders';
+import { tuneMatmul } from '../engine/kernels/tuning';
 import { toWireError } from './errors';
 import type { AdapterReport, Reply, Request, ResultOf, WorkerMessage } from './protocol';
 import { Session } from './session';
@@ -13,11 +14,15 @@ function getGpu(): Promise<Gpu> {
   if (!gpu) {
     gpu = acquireGpu();
     gpu.then(
-      (g) =>
+      (g) => {
         g.onLost((error) => {
           gpu = null; // the next request acquires a new device
           post({ type: 'device-lost', error: toWireError(error) });
-        }),
+        });
+        // On a GPU, measure the matmul tiles in the background; every tile gives the same
+        // results, so plans built before it finishes are only slower, never different.
+        if (!g.adapter.isFallback) tuneMatmul(g).catch(() => {});
+      },
       () => (gpu = null),
     );
   }

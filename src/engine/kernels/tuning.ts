@@ -103,3 +103,52 @@ export function setMatmulTile(gpu: Gpu, t: MatmulTile): void {
   if (!tileFits(t, gpu.limits)) throw new RangeError(`matmul tile ${t.BM}×${t.BN}×${t.BK} does not fit this device`);
   chosen.set(gpu, t);
 }
+
+export interface TileTiming {
+  tile: MatmulTile;
+  /** Best of the trials, milliseconds per product. */
+  ms: number;
+}
+
+/**
+ * Measures every large tile that fits on an n×n×n forward product (alternating trials, best
+ * of each kept) and makes the fastest the device's tile. Costs one pipeline compile per
+ * candidate, so the worker runs it in the background on hardware adapters only (on a
+ * software adapter compiling takes seconds and the candidates measure alike).
+ */
+export async function tuneMatmul(gpu: Gpu, opts: { n?: number; trials?: number } = {}): Promise<TileTiming[]> {
+  const n = opts.n ?? 256;
+  const trials = opts.trials ?? 3;
+  const { matmulForward } = await import('./matmul');
+  const tensor = (label: string, shape: number[]) => {
+    const buffer = gpu.device.createBuffer({ label, size: shape.reduce((a, b) => a * b, 1) * 4, usage: GPUBufferUsage.STORAGE });
+    return { label, shape, dtype: 'f32' as const, offset: 0, buffer };
+  };
+  const [out, inp, weight] = [tensor('tune out', [n, n]), tensor('tune inp', [n, n]), tensor('tune weight', [n, n])];
+  try {
+    const candidates = MATMUL_TILES.filter((t) => tileFits(t, gpu.limits));
+    const dispatches = await Promise.all(candidates.map((tile) => matmulForward(gpu, out, inp, weight, null, { tile })));
+    const best = candidates.map(() => Infinity);
+    for (let r = 0; r <= trials; r++) {
+      for (let i = 0; i < candidates.length; i++) {
+        const enc = gpu.device.createCommandEncoder();
+        const pass = enc.beginComputePass();
+        const d = dispatches[i];
+        pass.setPipeline(d.pipeline);
+        pass.setBindGroup(0, d.bindGroup);
+        pass.dispatchWorkgroups(...d.workgroups);
+        pass.end();
+        const t0 = performance.now();
+        gpu.device.queue.submit([enc.finish()]);
+        await gpu.device.queue.onSubmittedWorkDone();
+        if (r > 0) best[i] = Math.min(best[i], performance.now() - t0); // round 0 warms up
+      }
+    }
+    const timings = candidates.map((tile, i) => ({ tile, ms: best[i] }));
+    const fastest = timings.reduce((a, b) => (b.ms < a.ms ? b : a));
+    setMatmulTile(gpu, fastest.tile);
+    return timings;
+  } finally {
+    for (const t of [out, inp, weight]) t.buffer.destroy();
+  }
+}
