@@ -5,7 +5,7 @@
 //
 // The forward never materialises the T×T scores: a workgroup owns ROWS query rows of one
 // (batch, head), one invocation per row, and walks the keys in tiles of TILE rows staged in
-// workgroup memory, keeping a running max m, a running sum l and an unnormalised output that
+// workgroup memory (or read straight from global memory, STAGED off: see k4), keeping a running max m, a running sum l and an unnormalised output that
 // is rescaled whenever m grows. Masked keys are never visited, which is a true −∞ mask.
 // No −∞ is ever stored: the first tile a row sees sets m outright (exp(−∞ − −∞) would be NaN).
 //
@@ -41,10 +41,15 @@ struct Params {
 const MAX_HS: u32 = 128u;
 const MAX_HS4: u32 = MAX_HS / 4u;
 override HS4: u32 = 4;
+// hs is not a multiple of 4: the last vec4 of a row is zero-padded (checked per channel).
+override HS_PADDED: bool = false;
 
 // Rows (queries, or keys in the dk/dv pass) per workgroup, one invocation each.
 override ROWS: u32 = 32;
-// Rows of the other side staged per tile in workgroup memory (2·TILE·4·HS4 floats).
+// Stage the other side's rows in workgroup memory (GPUs), or read them from global memory
+// (software adapters; see k4).
+override STAGED: bool = true;
+// Rows of the other side per tile (staged: 2·TILE·4·HS4 floats of workgroup memory).
 override TILE: u32 = 8;
 // Workgroup size of the element-wise entry points (probs and D).
 override WG: u32 = 64;
@@ -95,9 +100,14 @@ fn keys_visible(i: u32, k0: u32, n: u32) -> u32 {
   return min(n, i + 1u - k0);
 }
 
-// Channels 4·d4 … 4·d4+3 of the head row starting at qkv[a], zero past hs. (One function per
-// buffer: passing storage pointers to functions is not core WGSL.)
+// Channels 4·d4 … 4·d4+3 of the head row starting at qkv[a], zero past hs: four plain loads
+// unless hs is not a multiple of 4. (One function per buffer: passing storage pointers to
+// functions is not core WGSL.)
 fn qkv4(a: u32, d4: u32) -> vec4f {
+  if (!HS_PADDED) {
+    let d = a + d4 * 4u;
+    return vec4f(qkv[d], qkv[d + 1u], qkv[d + 2u], qkv[d + 3u]);
+  }
   var r = vec4f(0.0);
   for (var c = 0u; c < 4u; c++) {
     let d = d4 * 4u + c;
@@ -109,6 +119,10 @@ fn qkv4(a: u32, d4: u32) -> vec4f {
 }
 
 fn dout4(a: u32, d4: u32) -> vec4f {
+  if (!HS_PADDED) {
+    let d = a + d4 * 4u;
+    return vec4f(dout[d], dout[d + 1u], dout[d + 2u], dout[d + 3u]);
+  }
   var r = vec4f(0.0);
   for (var c = 0u; c < 4u; c++) {
     let d = d4 * 4u + c;
@@ -145,6 +159,39 @@ fn stage_q_dout(b: u32, h: u32, r0: u32, n: u32, lid: u32) {
   }
 }
 
+// Row j of the current tile (rows r0 …) of the other side: staged in workgroup memory, or
+// with STAGED off read straight from global memory. Every invocation of a workgroup reads
+// the same row at the same time, so on a software adapter (SwiftShader) a global read costs
+// what a workgroup-memory read does, while the barriers around staging are its most
+// expensive operation; GPUs stage.
+fn k4(b: u32, h: u32, r0: u32, j: u32, d4: u32) -> vec4f {
+  if (STAGED) {
+    return tile_a[j * HS4 + d4];
+  }
+  return qkv4(qkv_at(b, r0 + j, 1u, h), d4);
+}
+
+fn v4(b: u32, h: u32, r0: u32, j: u32, d4: u32) -> vec4f {
+  if (STAGED) {
+    return tile_b[j * HS4 + d4];
+  }
+  return qkv4(qkv_at(b, r0 + j, 2u, h), d4);
+}
+
+fn q4(b: u32, h: u32, r0: u32, j: u32, d4: u32) -> vec4f {
+  if (STAGED) {
+    return tile_a[j * HS4 + d4];
+  }
+  return qkv4(qkv_at(b, r0 + j, 0u, h), d4);
+}
+
+fn g4(b: u32, h: u32, r0: u32, j: u32, d4: u32) -> vec4f {
+  if (STAGED) {
+    return tile_b[j * HS4 + d4];
+  }
+  return dout4(out_at(b, r0 + j, h), d4);
+}
+
 // Keys a block of queries starting at `start` needs: up to its last row when causal.
 fn key_end(start: u32) -> u32 {
   if (p.causal != 0u) {
@@ -178,9 +225,11 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
   let kend = key_end(blk.start);
   for (var k0 = 0u; k0 < kend; k0 += TILE) {
     let n = min(TILE, kend - k0);
-    workgroupBarrier(); // everyone is done with the previous tile
-    stage_kv(blk.b, blk.h, k0, n, lid.x);
-    workgroupBarrier();
+    if (STAGED) {
+      workgroupBarrier(); // everyone is done with the previous tile
+      stage_kv(blk.b, blk.h, k0, n, lid.x);
+      workgroupBarrier();
+    }
     var nvis = 0u;
     if (live) {
       nvis = keys_visible(i, k0, n);
@@ -190,7 +239,7 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
       for (var j = 0u; j < nvis; j++) {
         var s = 0.0;
         for (var d4 = 0u; d4 < hs4; d4++) {
-          s += dot(q[d4], tile_a[j * hs4 + d4]);
+          s += dot(q[d4], k4(blk.b, blk.h, k0, j, d4));
         }
         scores[j * ROWS + lid.x] = s;
         tmax = select(max(tmax, s), s, j == 0u);
@@ -206,7 +255,7 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
         let pj = exp(scores[j * ROWS + lid.x] - mnew);
         l += pj;
         for (var d4 = 0u; d4 < hs4; d4++) {
-          acc[d4] += pj * tile_b[j * hs4 + d4];
+          acc[d4] += pj * v4(blk.b, blk.h, k0, j, d4);
         }
       }
       m = mnew;
@@ -295,9 +344,11 @@ fn attention_backward_dq(@builtin(workgroup_id) wid: vec3u, @builtin(local_invoc
   let kend = key_end(blk.start);
   for (var k0 = 0u; k0 < kend; k0 += TILE) {
     let n = min(TILE, kend - k0);
-    workgroupBarrier();
-    stage_kv(blk.b, blk.h, k0, n, lid.x);
-    workgroupBarrier();
+    if (STAGED) {
+      workgroupBarrier();
+      stage_kv(blk.b, blk.h, k0, n, lid.x);
+      workgroupBarrier();
+    }
     var nvis = 0u;
     if (live) {
       nvis = keys_visible(i, k0, n);
@@ -306,12 +357,13 @@ fn attention_backward_dq(@builtin(workgroup_id) wid: vec3u, @builtin(local_invoc
       var s = 0.0;
       var dp = 0.0;
       for (var d4 = 0u; d4 < hs4; d4++) {
-        s += dot(q[d4], tile_a[j * hs4 + d4]);
-        dp += dot(g[d4], tile_b[j * hs4 + d4]);
+        let kj = k4(blk.b, blk.h, k0, j, d4);
+        s += dot(q[d4], kj);
+        dp += dot(g[d4], v4(blk.b, blk.h, k0, j, d4));
       }
       let ds = exp(s - lse_i) * (dp - d_i);
       for (var d4 = 0u; d4 < hs4; d4++) {
-        dq[d4] += ds * tile_a[j * hs4 + d4];
+        dq[d4] += ds * k4(blk.b, blk.h, k0, j, d4);
       }
     }
   }
@@ -348,13 +400,15 @@ fn attention_backward_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(local_invo
   let qstart = select(0u, blk.start, p.causal != 0u);
   for (var i0 = qstart; i0 < p.T; i0 += TILE) {
     let n = min(TILE, p.T - i0);
-    workgroupBarrier();
-    stage_q_dout(blk.b, blk.h, i0, n, lid.x);
-    for (var r = lid.x; r < n; r += ROWS) {
-      tile_lse[r] = lse[row_at(blk.b, blk.h, i0 + r)];
-      tile_d[r] = dvec[row_at(blk.b, blk.h, i0 + r)];
+    if (STAGED) {
+      workgroupBarrier();
+      stage_q_dout(blk.b, blk.h, i0, n, lid.x);
+      for (var r = lid.x; r < n; r += ROWS) {
+        tile_lse[r] = lse[row_at(blk.b, blk.h, i0 + r)];
+        tile_d[r] = dvec[row_at(blk.b, blk.h, i0 + r)];
+      }
+      workgroupBarrier();
     }
-    workgroupBarrier();
     // Queries i0+first … i0+n−1 see key j: all of them, or those with i ≥ j.
     var first = n;
     if (live) {
@@ -364,14 +418,23 @@ fn attention_backward_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(local_invo
       var s = 0.0;
       var dp = 0.0;
       for (var d4 = 0u; d4 < hs4; d4++) {
-        s += dot(k[d4], tile_a[r * hs4 + d4]);
-        dp += dot(v[d4], tile_b[r * hs4 + d4]);
+        s += dot(k[d4], q4(blk.b, blk.h, i0, r, d4));
+        dp += dot(v[d4], g4(blk.b, blk.h, i0, r, d4));
       }
-      let pij = exp(s - tile_lse[r]);
-      let ds = pij * (dp - tile_d[r]);
+      var lse_r = 0.0;
+      var d_r = 0.0;
+      if (STAGED) {
+        lse_r = tile_lse[r];
+        d_r = tile_d[r];
+      } else {
+        lse_r = lse[row_at(blk.b, blk.h, i0 + r)];
+        d_r = dvec[row_at(blk.b, blk.h, i0 + r)];
+      }
+      let pij = exp(s - lse_r);
+      let ds = pij * (dp - d_r);
       for (var d4 = 0u; d4 < hs4; d4++) {
-        dv[d4] += pij * tile_b[r * hs4 + d4];
-        dk[d4] += ds * tile_a[r * hs4 + d4];
+        dv[d4] += pij * g4(blk.b, blk.h, i0, r, d4);
+        dk[d4] += ds * q4(blk.b, blk.h, i0, r, d4);
       }
     }
   }

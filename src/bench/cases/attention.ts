@@ -70,28 +70,33 @@ async function primeForward(gpu: Gpu, b: Buffers, nHead: number): Promise<void> 
   await gpu.device.queue.onSubmittedWorkDone();
 }
 
-function forwardCase(s: Size): BenchCase {
+/** `staged` forces workgroup-memory staging on or off (the default is per adapter and head size). */
+const variant = (kernel: string, staged?: boolean) => (staged === undefined ? kernel : `${kernel} ${staged ? 'staged' : 'direct'}`);
+
+function forwardCase(s: Size, staged?: boolean): BenchCase {
   return {
-    kernel: 'attention_forward',
+    kernel: variant('attention_forward', staged),
     size: sizeLabel(s),
+    baseline: staged === undefined ? undefined : `attention_forward ${sizeLabel(s)}`,
     async setup(gpu: Gpu): Promise<BenchSetup> {
       const b = allocate(gpu, s);
-      const d = await attentionForward(gpu, b.out, b.lse, b.qkv, { nHead: s.NH, causal: true });
+      const d = await attentionForward(gpu, b.out, b.lse, b.qkv, { nHead: s.NH, causal: true, staged });
       const hs = s.C / s.NH;
       return { dispatches: [d], flops: 4 * s.B * s.NH * causalPairs(s.T) * hs, dispose: () => destroy(...Object.values(b)) };
     },
   };
 }
 
-function backwardCase(s: Size): BenchCase {
+function backwardCase(s: Size, staged?: boolean): BenchCase {
   return {
-    kernel: 'attention_backward',
+    kernel: variant('attention_backward', staged),
     size: sizeLabel(s),
+    baseline: staged === undefined ? undefined : `attention_backward ${sizeLabel(s)}`,
     async setup(gpu: Gpu): Promise<BenchSetup> {
       const b = allocate(gpu, s);
       await primeForward(gpu, b, s.NH);
       const dispatches = await attentionBackward(gpu, b.dqkv, b.dout, b.qkv, b.out, b.lse, b.scratchD,
-        { nHead: s.NH, causal: true });
+        { nHead: s.NH, causal: true, staged });
       const hs = s.C / s.NH;
       return { dispatches, flops: 10 * s.B * s.NH * causalPairs(s.T) * hs, dispose: () => destroy(...Object.values(b)) };
     },
@@ -115,7 +120,9 @@ function probsCase(s: Size): BenchCase {
 }
 
 export const cases: BenchCase[] = [
-  ...SIZES.map(forwardCase),
-  ...SIZES.map(backwardCase),
+  ...SIZES.map((s) => forwardCase(s)),
+  ...SIZES.map((s) => backwardCase(s)),
+  // Both ways of reading the other side's rows, against the default, at every size.
+  ...SIZES.flatMap((s) => [true, false].flatMap((staged) => [forwardCase(s, staged), backwardCase(s, staged)])),
   probsCase(SIZES[0]),
 ];

@@ -34,6 +34,8 @@ interface Shape {
 // Nothing a multiple of ROWS (32) or TILE (8); then several query blocks and key tiles.
 const AWKWARD: Shape = { B: 3, T: 7, C: 20, NH: 2 };
 const TILED: Shape = { B: 2, T: 37, C: 48, NH: 3 };
+// A head of 40 channels: more than 32 (staged by default everywhere), a multiple of 4.
+const WIDE: Shape = { B: 1, T: 37, C: 80, NH: 2 };
 
 function inputs(s: Shape, causal: boolean) {
   const seed = freshSeed();
@@ -51,13 +53,16 @@ const label = (s: Shape, causal: boolean) =>
   `B=${s.B} T=${s.T} C=${s.C} NH=${s.NH} ${causal ? 'causal' : 'no mask'}`;
 
 describe('attention kernels', () => {
-  for (const shape of [AWKWARD, TILED]) {
-    for (const causal of [true, false]) {
+  for (const shape of [AWKWARD, TILED, WIDE]) {
+    // Keys (queries) staged in workgroup memory or read directly, and the adapter's default.
+    for (const [causal, staged] of [[true, undefined], [false, undefined], [true, true], [true, false]] as const) {
       const { B, T, C, NH } = shape;
+      const how = staged === undefined ? '' : staged ? ', staged' : ', direct reads';
 
-      it(`forward out and lse, ${label(shape, causal)}`, async () => {
+      it(`forward out and lse, ${label(shape, causal)}${how}`, async () => {
         const gpu = await getTestGpu();
-        const { seed, opts, qkv, out, lse } = inputs(shape, causal);
+        const { seed, opts: o, qkv, out, lse } = inputs(shape, causal);
+        const opts = { ...o, staged };
         const gOut = poisoned(gpu, 'out', [B, T, C]);
         const gLse = poisoned(gpu, 'lse', [B, NH, T]);
         const dQkv = upload(gpu, 'qkv', [B, T, 3 * C], qkv);
@@ -68,7 +73,7 @@ describe('attention kernels', () => {
         await checkGuards(gpu, gLse);
       });
 
-      it(`probs, ${label(shape, causal)}`, async () => {
+      if (staged === undefined) it(`probs, ${label(shape, causal)}`, async () => {
         const gpu = await getTestGpu();
         const { seed, opts, qkv, lse } = inputs(shape, causal);
         const lse32 = f32(lse);
@@ -92,9 +97,10 @@ describe('attention kernels', () => {
         }
       });
 
-      it(`backward dq, dk, dv, ${label(shape, causal)}`, async () => {
+      it(`backward dq, dk, dv, ${label(shape, causal)}${how}`, async () => {
         const gpu = await getTestGpu();
-        const { seed, rng, opts, qkv, out, lse } = inputs(shape, causal);
+        const { seed, rng, opts: o, qkv, out, lse } = inputs(shape, causal);
+        const opts = { ...o, staged };
         // The kernels read the forward's saved out and lse as float32: so does the reference.
         const out32 = f32(out);
         const lse32 = f32(lse);
