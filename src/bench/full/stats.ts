@@ -33,7 +33,7 @@ export const fmtRatio = (x: number | null | undefined): string => (x == null || 
 export function matmulVsPlain(results: readonly BenchResult[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of results) {
-    if (r.kernel === 'matmul_forward' && r.speedup !== undefined) out[r.size] = Number(r.speedup.toFixed(3));
+    if (r.kernel === 'matmul_forward' && r.baseline?.startsWith('matmul_plain ') && r.speedup !== undefined) out[r.size] = Number(r.speedup.toFixed(3));
   }
   return out;
 }
