@@ -1,7 +1,10 @@
+// requires: softmax_workgroup.wgsl
 // Fused softmax cross-entropy. One workgroup per row of logits: each invocation folds its
 // strided share of the row into a running (max, Σ exp(x − max)) pair in one pass (online
-// softmax), then the pairs are merged by a tree in workgroup memory. The fixed merge order
-// makes the result deterministic; subtracting the max keeps exp() finite for any logits.
+// softmax), then the pairs are merged (merge_max_sum: a tree in workgroup memory from
+// softmax_workgroup.wgsl, or subgroup operations from softmax_subgroup.wgsl when the row's
+// workgroup is one subgroup). The fixed merge order makes the result deterministic;
+// subtracting the max keeps exp() finite for any logits.
 
 struct Params {
   rows: u32,
@@ -22,6 +25,7 @@ override WG: u32 = 128; // a power of two (tree reduction)
 // −FLT_MAX rather than −inf (a constant −inf is a compile error): exp(−FLT_MAX − m) is 0.
 const LOWEST: f32 = -3.4028234663852886e38;
 
+// The tree's slots (merge_max_sum of softmax_workgroup.wgsl, and crossentropy_mean).
 var<workgroup> wg_max: array<f32, WG>;
 var<workgroup> wg_sum: array<f32, WG>;
 
@@ -48,23 +52,7 @@ fn row_max_sum(base: u32, tid: u32) -> vec2f {
       s += exp(x - m);
     }
   }
-  wg_max[tid] = m;
-  wg_sum[tid] = s;
-  for (var stride = WG / 2u; stride > 0u; stride /= 2u) {
-    workgroupBarrier();
-    if (tid < stride) {
-      let m1 = wg_max[tid];
-      let m2 = wg_max[tid + stride];
-      let mm = max(m1, m2);
-      wg_sum[tid] = wg_sum[tid] * exp(m1 - mm) + wg_sum[tid + stride] * exp(m2 - mm);
-      wg_max[tid] = mm;
-    }
-  }
-  workgroupBarrier();
-  let result = vec2f(wg_max[0], wg_sum[0]);
-  // The slots are reused by the next call of a caller looping over rows.
-  workgroupBarrier();
-  return result;
+  return merge_max_sum(tid, m, s);
 }
 
 // losses[row] = log Σ exp(logits[row, :]) − logits[row, target]; NaN for a target ≥ V.

@@ -21,28 +21,41 @@ export const cases: BenchCase[] = SIZES.flatMap(({ BT, V }): BenchCase[] => {
       upload(gpu, 'targets', [BT], randint(rng, BT, V), 'u32'),
     ];
   };
+  // Forward and backward also with the row merge forced to the workgroup tree (`… tree`),
+  // the baseline of the default, which merges with subgroups when the device has them.
+  const rowCases = (byDefault: boolean): BenchCase[] => {
+    const opts = byDefault ? {} : { subgroups: false };
+    const name = (k: string) => (byDefault ? k : `${k} tree`);
+    const baseline = (k: string) => (byDefault ? `${k} tree ${size}` : undefined);
+    return [
+      {
+        kernel: name('crossentropy_forward'),
+        size,
+        baseline: baseline('crossentropy_forward'),
+        async setup(gpu) {
+          const tensors = [...inputs(gpu, 1), upload(gpu, 'losses', [BT], new Float32Array(BT))];
+          const [logits, targets, losses] = tensors;
+          const d = await crossentropyForward(gpu, losses, logits, targets, opts);
+          return { dispatches: [d], bytes: 4 * (BT * V + 2 * BT), dispose: () => tensors.forEach((t) => t.buffer.destroy()) };
+        },
+      },
+      {
+        kernel: name('crossentropy_backward'),
+        size,
+        baseline: baseline('crossentropy_backward'),
+        async setup(gpu) {
+          const tensors = [...inputs(gpu, 2), upload(gpu, 'dlogits', [BT, V], new Float32Array(BT * V))];
+          const [logits, targets, dlogits] = tensors;
+          const d = await crossentropyBackward(gpu, dlogits, logits, targets, 1 / BT, opts);
+          // logits and targets read, dlogits written (the kernel itself reads the logits twice)
+          return { dispatches: [d], bytes: 4 * (2 * BT * V + BT), dispose: () => tensors.forEach((t) => t.buffer.destroy()) };
+        },
+      },
+    ];
+  };
   return [
-    {
-      kernel: 'crossentropy_forward',
-      size,
-      async setup(gpu) {
-        const tensors = [...inputs(gpu, 1), upload(gpu, 'losses', [BT], new Float32Array(BT))];
-        const [logits, targets, losses] = tensors;
-        const d = await crossentropyForward(gpu, losses, logits, targets);
-        return { dispatches: [d], bytes: 4 * (BT * V + 2 * BT), dispose: () => tensors.forEach((t) => t.buffer.destroy()) };
-      },
-    },
-    {
-      kernel: 'crossentropy_backward',
-      size,
-      async setup(gpu) {
-        const tensors = [...inputs(gpu, 2), upload(gpu, 'dlogits', [BT, V], new Float32Array(BT * V))];
-        const [logits, targets, dlogits] = tensors;
-        const d = await crossentropyBackward(gpu, dlogits, logits, targets, 1 / BT);
-        // logits and targets read, dlogits written (the kernel itself reads the logits twice)
-        return { dispatches: [d], bytes: 4 * (2 * BT * V + BT), dispose: () => tensors.forEach((t) => t.buffer.destroy()) };
-      },
-    },
+    ...rowCases(true),
+    ...rowCases(false),
     {
       kernel: 'crossentropy_mean',
       size: `BT${BT}`,

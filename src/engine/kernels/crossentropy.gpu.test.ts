@@ -4,6 +4,7 @@ import { f32, randint, randu } from '../testing/random';
 import { expectClose } from '../testing/compare';
 import { checkGuards, download, getTestGpu, poisoned, run, upload } from '../testing/gpu';
 import * as ref from '../ref/crossentropy';
+import type { Gpu } from '../gpu/device';
 import { crossentropyBackward, crossentropyForward, crossentropyMean } from './crossentropy';
 
 // loss = (max − x[target]) + log Σ exp(x − max): the subtraction is exact or nearly so, the
@@ -22,14 +23,23 @@ const TOL_MEAN = { atol: 1e-7, rtol: 2e-5 };
 // Awkward (V not a multiple of the workgroup), then rows spread over more workgroups and a
 // vocabulary several workgroup strides wide. The default workgroup size on SwiftShader is 4;
 // the last cases force 32 and 256, what a GPU gets (256 also has more invocations than V).
-const CASES = [
+// Both row merges explicitly too: the workgroup tree, and subgroupMax/subgroupAdd (run only
+// where the device has subgroups; elsewhere the request is refused, tested below).
+const CASES: { B: number; T: number; V: number; workgroupSize?: number; subgroups?: boolean }[] = [
   { B: 3, T: 7, V: 67 },
   { B: 4, T: 33, V: 300 },
   { B: 4, T: 33, V: 1031 },
   { B: 3, T: 7, V: 67, workgroupSize: 256 },
   { B: 4, T: 33, V: 300, workgroupSize: 32 },
   { B: 2, T: 9, V: 1031, workgroupSize: 256 },
+  { B: 4, T: 33, V: 300, subgroups: false },
+  { B: 4, T: 33, V: 300, subgroups: true },
 ];
+
+const hasSubgroups = (gpu: Gpu) => gpu.features.has('subgroups') && Boolean(gpu.adapter.subgroupMinSize);
+const casesFor = (gpu: Gpu) => CASES.filter((c) => c.subgroups !== true || hasSubgroups(gpu));
+const caseLabel = (c: (typeof CASES)[number]) =>
+  `B${c.B} T${c.T} V${c.V} WG${c.workgroupSize ?? 'default'}${c.subgroups === undefined ? '' : c.subgroups ? ' subgroups' : ' tree'}`;
 
 /**
  * Logits of three kinds of row: moderate N(0,2)-like (a spread softmax), and ±80 around an
@@ -50,24 +60,26 @@ function makeLogits(rng: Rng, rows: number, V: number): Float64Array {
 describe('cross-entropy kernels', () => {
   it('forward: losses = logsumexp − target logit', async () => {
     const gpu = await getTestGpu();
-    for (const { B, T, V, workgroupSize } of CASES) {
+    for (const c of casesFor(gpu)) {
+      const { B, T, V, workgroupSize, subgroups } = c;
       const seed = freshSeed();
       const rng = new Rng(seed);
       const logits = makeLogits(rng, B * T, V);
       const targets = randint(rng, B * T, V);
       const losses = poisoned(gpu, 'losses', [B, T]);
       await run(gpu, [await crossentropyForward(gpu, losses, upload(gpu, 'logits', [B, T, V], logits),
-        upload(gpu, 'targets', [B, T], targets, 'u32'), { workgroupSize })]);
+        upload(gpu, 'targets', [B, T], targets, 'u32'), { workgroupSize, subgroups })]);
       const expected = new Float64Array(B * T);
       ref.crossentropyForward(expected, logits, targets, B * T, V);
-      expectClose(`crossentropy_forward B${B} T${T} V${V} WG${workgroupSize ?? 'default'}`, await download(gpu, losses), expected, TOL_FORWARD, seed);
+      expectClose(`crossentropy_forward ${caseLabel(c)}`, await download(gpu, losses), expected, TOL_FORWARD, seed);
       await checkGuards(gpu, losses);
     }
   });
 
   it('backward: dlogits = (softmax − onehot)·scale, overwritten', async () => {
     const gpu = await getTestGpu();
-    for (const { B, T, V, workgroupSize } of CASES) {
+    for (const c of casesFor(gpu)) {
+      const { B, T, V, workgroupSize, subgroups } = c;
       const seed = freshSeed();
       const rng = new Rng(seed);
       const logits = makeLogits(rng, B * T, V);
@@ -76,10 +88,10 @@ describe('cross-entropy kernels', () => {
       // Poisoned: an overwrite must write every element.
       const dlogits = poisoned(gpu, 'dlogits', [B, T, V]);
       await run(gpu, [await crossentropyBackward(gpu, dlogits, upload(gpu, 'logits', [B, T, V], logits),
-        upload(gpu, 'targets', [B, T], targets, 'u32'), scale, { workgroupSize })]);
+        upload(gpu, 'targets', [B, T], targets, 'u32'), scale, { workgroupSize, subgroups })]);
       const expected = new Float64Array(B * T * V);
       ref.crossentropyBackward(expected, logits, targets, Math.fround(scale), B * T, V);
-      expectClose(`crossentropy_backward B${B} T${T} V${V} WG${workgroupSize ?? 'default'}`, await download(gpu, dlogits), expected, TOL_BACKWARD, seed);
+      expectClose(`crossentropy_backward ${caseLabel(c)}`, await download(gpu, dlogits), expected, TOL_BACKWARD, seed);
       await checkGuards(gpu, dlogits);
     }
   });
@@ -96,6 +108,16 @@ describe('cross-entropy kernels', () => {
       expectClose(`crossentropy_mean n=${n} WG${workgroupSize ?? 'default'}`, await download(gpu, out), expected, TOL_MEAN, seed);
       await checkGuards(gpu, out);
     }
+  });
+
+  it('merges rows with subgroups by default when the device has them; refuses them when it does not', async () => {
+    const gpu = await getTestGpu();
+    const t = (shape: number[], dtype?: 'u32') => poisoned(gpu, 't', shape, dtype);
+    const [losses, logits, targets] = [t([2, 3]), t([2, 3, 65]), t([2, 3], 'u32')];
+    const d = await crossentropyForward(gpu, losses, logits, targets);
+    expect(d.pipeline.label.includes('(subgroups)')).toBe(hasSubgroups(gpu));
+    if (!hasSubgroups(gpu)) expect(() => crossentropyForward(gpu, losses, logits, targets, { subgroups: true })).toThrow(/no subgroups/);
+    else expect(() => crossentropyForward(gpu, losses, logits, targets, { subgroups: true, workgroupSize: 256 })).toThrow(/exceeds the smallest subgroup/);
   });
 
   it('a target outside the vocabulary gives a NaN loss, the other rows are unaffected', async () => {

@@ -1,16 +1,15 @@
 // crossentropy.wgsl: fused softmax cross-entropy (forward, backward) and the mean loss.
-import code from '../../../shaders/crossentropy.wgsl?raw';
 import type { Gpu } from '../gpu/device';
 import { createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { ShapeError } from '../gpu/errors';
 import { expectDtype, expectShape, numel, type Tensor } from '../gpu/tensor';
+import { shaderSource } from './shaders';
+import { rowReduction, type RowReductionOptions } from './subgroups';
 
-const shader = { file: 'crossentropy.wgsl', code };
+const shaders = { workgroup: shaderSource('crossentropy.wgsl'), subgroup: shaderSource('crossentropy.wgsl', { subgroups: true }) };
 
-export interface CrossentropyOptions {
-  /** Invocations per row (a power of two); chosen from the device and V when absent. */
-  workgroupSize?: number;
-}
+/** workgroupSize: invocations per row (a power of two), chosen from the device and V when absent. */
+export type CrossentropyOptions = RowReductionOptions;
 
 /**
  * Invocations per row. On a GPU, about 8 logits per invocation and at most 256: a 65-wide
@@ -26,13 +25,13 @@ export function crossentropyWorkgroupSize(gpu: Gpu, V: number): number {
   return wg;
 }
 
-function workgroupSize(what: string, gpu: Gpu, V: number, opts: CrossentropyOptions): number {
-  const wg = opts.workgroupSize ?? crossentropyWorkgroupSize(gpu, V);
+function rowPlan(what: string, gpu: Gpu, V: number, opts: CrossentropyOptions) {
+  const r = rowReduction(what, gpu, crossentropyWorkgroupSize(gpu, V), opts);
   const max = Math.min(gpu.limits.maxComputeInvocationsPerWorkgroup, gpu.limits.maxComputeWorkgroupSizeX);
-  if (!Number.isInteger(Math.log2(wg)) || wg > max) {
-    throw new RangeError(`${what}: workgroupSize must be a power of two ≤ ${max}, got ${wg}`);
+  if (!Number.isInteger(Math.log2(r.WG)) || r.WG > max) {
+    throw new RangeError(`${what}: workgroupSize must be a power of two ≤ ${max}, got ${r.WG}`);
   }
-  return wg;
+  return { WG: r.WG, shader: r.subgroups ? shaders.subgroup : shaders.workgroup };
 }
 
 function params(gpu: Gpu, rows: number, V: number, scale = 0): GPUBuffer {
@@ -64,7 +63,7 @@ export function crossentropyForward(
   const [rows, V] = checkRows(what, logits, targets);
   expectDtype(what, losses, 'f32');
   expectShape(what, losses, targets.shape);
-  const WG = workgroupSize(what, gpu, V, opts);
+  const { WG, shader } = rowPlan(what, gpu, V, opts);
   return makeDispatch(gpu, 'crossentropy_forward', { shader, entryPoint: 'crossentropy_forward', constants: { WG } },
     [losses, logits, targets, params(gpu, rows, V)], grid1d(gpu, rows));
 }
@@ -86,7 +85,7 @@ export function crossentropyBackward(
   expectDtype(what, dlogits, 'f32');
   expectShape(what, dlogits, logits.shape);
   if (!Number.isFinite(scale)) throw new RangeError(`${what}: scale must be finite, got ${scale}`);
-  const WG = workgroupSize(what, gpu, V, opts);
+  const { WG, shader } = rowPlan(what, gpu, V, opts);
   return makeDispatch(gpu, 'crossentropy_backward', { shader, entryPoint: 'crossentropy_backward', constants: { WG } },
     [dlogits, logits, targets, params(gpu, rows, V, scale)], grid1d(gpu, rows));
 }
@@ -104,7 +103,8 @@ export function crossentropyMean(
   expectDtype(what, losses, 'f32');
   const n = numel(losses.shape);
   if (n < 1) throw new ShapeError(`${what}: ${losses.label} is empty`);
-  const WG = workgroupSize(what, gpu, n, opts);
+  // One workgroup sums every loss by its own tree: no row reduction to do with subgroups.
+  const { WG, shader } = rowPlan(what, gpu, n, { ...opts, subgroups: false });
   return makeDispatch(gpu, 'crossentropy_mean', { shader, entryPoint: 'crossentropy_mean', constants: { WG } },
     [out, losses, null, params(gpu, n, 0)], [1, 1, 1]);
 }

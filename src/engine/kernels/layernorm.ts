@@ -4,6 +4,7 @@ import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../
 import { ShapeError } from '../gpu/errors';
 import { expectDtype, expectShape, rowsCols, shapeStr, type Tensor } from '../gpu/tensor';
 import { shaderSource } from './shaders';
+import { rowReduction, type RowReductionOptions } from './subgroups';
 
 const shaders = { workgroup: shaderSource('layernorm.wgsl'), subgroup: shaderSource('layernorm.wgsl', { subgroups: true }) };
 /**
@@ -18,19 +19,8 @@ const CHANNEL_WG = 64;
 /** Rows per block of the parameter-gradient reduction. */
 const RB = 32;
 
-export interface LayernormOptions {
-  /**
-   * Invocations per row; by default 32, or 4 on a software adapter (SwiftShader), and no more
-   * than the adapter's smallest subgroup when the row sums use subgroups.
-   */
-  workgroupSize?: number;
-  /**
-   * Row sums through subgroupAdd, with no workgroup memory or barrier (default: when the
-   * device has the 'subgroups' feature and reports its subgroup sizes). Needs a row's
-   * workgroup to fit in one subgroup, so workgroupSize ≤ the smallest subgroup size.
-   */
-  subgroups?: boolean;
-}
+/** workgroupSize: invocations per row, by default 32, or 4 on a software adapter (SwiftShader). */
+export type LayernormOptions = RowReductionOptions;
 
 interface RowPlan {
   WG: number;
@@ -38,20 +28,8 @@ interface RowPlan {
 }
 
 function rowPlan(what: string, gpu: Gpu, opts: LayernormOptions): RowPlan {
-  const minSubgroup = gpu.adapter.subgroupMinSize ?? 0;
-  const canSubgroup = gpu.features.has('subgroups') && minSubgroup > 0;
-  // By default subgroups whenever they can serve, unless an explicit workgroup is too large.
-  const subgroups = opts.subgroups ?? (canSubgroup && (opts.workgroupSize === undefined || opts.workgroupSize <= minSubgroup));
-  if (subgroups && !canSubgroup) throw new RangeError(`${what}: this device has no subgroups (or does not report their size)`);
-  const preferred = gpu.adapter.isFallback ? ROW_WG_SOFTWARE : ROW_WG;
-  const wg = opts.workgroupSize ?? (subgroups ? Math.min(preferred, minSubgroup) : preferred);
-  if (!Number.isInteger(wg) || wg < 1 || wg > gpu.limits.maxComputeInvocationsPerWorkgroup) {
-    throw new RangeError(`${what}: workgroupSize ${wg} is not an integer in 1..${gpu.limits.maxComputeInvocationsPerWorkgroup}`);
-  }
-  if (subgroups && wg > minSubgroup) {
-    throw new RangeError(`${what}: workgroupSize ${wg} exceeds the smallest subgroup (${minSubgroup}); subgroup sums need one subgroup per row`);
-  }
-  return { WG: wg, shader: subgroups ? shaders.subgroup : shaders.workgroup };
+  const r = rowReduction(what, gpu, gpu.adapter.isFallback ? ROW_WG_SOFTWARE : ROW_WG, opts);
+  return { WG: r.WG, shader: r.subgroups ? shaders.subgroup : shaders.workgroup };
 }
 
 /**

@@ -25,9 +25,9 @@ export function requiredLibraries(code: string): string[] {
 
 export interface ShaderVariant {
   /**
-   * Reductions through subgroup operations: reduce_workgroup.wgsl is replaced by
-   * reduce_subgroup.wgsl and the module enables the 'subgroups' extension (the device must
-   * have the feature).
+   * Reductions through subgroup operations: every required library named x_workgroup.wgsl is
+   * replaced by x_subgroup.wgsl and the module enables the 'subgroups' extension (the device
+   * must have the feature).
    */
   subgroups?: boolean;
 }
@@ -39,7 +39,7 @@ export function shaderSource(file: string, variant: ShaderVariant = {}): ShaderS
   const seen = new Set([file]);
   const parts = [code];
   const add = (required: string): void => {
-    const lib = variant.subgroups && required === 'reduce_workgroup.wgsl' ? 'reduce_subgroup.wgsl' : required;
+    const lib = variant.subgroups && required.endsWith('_workgroup.wgsl') ? required.replace(/_workgroup\.wgsl$/, '_subgroup.wgsl') : required;
     if (seen.has(lib)) return;
     seen.add(lib);
     const libCode = byName.get(lib);
