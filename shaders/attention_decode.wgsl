@@ -1,8 +1,10 @@
+// requires: reduce_workgroup.wgsl
 // Attention for ONE new position against the KV cache, for generation: the query is row t
 // of the cache (t = step_pos[0], written once per token so one prepared dispatch serves every
 // step), keys and values are rows 0..t. Causal by construction. One workgroup per head:
-// scores into workgroup memory, a max/sum reduction, then each invocation sums its output
-// channels over the keys. Deterministic, no atomics.
+// scores into workgroup memory, a max/sum reduction (max_a and sum_b of reduce_workgroup.wgsl,
+// or of reduce_subgroup.wgsl when the workgroup is one subgroup), then each invocation sums
+// its output channels over the keys. Deterministic, no atomics.
 
 struct Params {
   T: u32,  // rows in the cache (the block size)
@@ -21,27 +23,6 @@ override WG: u32 = 64;
 override MAX_T: u32 = 256;  // the block size; workgroup memory holds one score per key
 
 var<workgroup> scores: array<f32, MAX_T>;
-var<workgroup> red: array<f32, WG>;
-
-// Tree reduction over red[]; op 0 = max, 1 = sum. Every invocation gets the result.
-fn reduce(lid: u32, v: f32, op: u32) -> f32 {
-  red[lid] = v;
-  workgroupBarrier();
-  var stride = WG / 2u;
-  while (stride > 0u) {
-    if (lid < stride) {
-      let a = red[lid];
-      let b = red[lid + stride];
-      red[lid] = select(a + b, max(a, b), op == 0u);
-    }
-    workgroupBarrier();
-    stride = stride / 2u;
-  }
-  let r = red[0];
-  workgroupBarrier();
-  return r;
-}
-
 @compute @workgroup_size(WG)
 fn attention_decode(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid3: vec3u) {
   let h = wid.x;
@@ -61,7 +42,7 @@ fn attention_decode(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation
     scores[j] = s;
     local_max = max(local_max, s);
   }
-  let m = reduce(lid, local_max, 0u);
+  let m = max_a(lid, local_max);
   // 2. unnormalised probabilities and their sum
   var local_sum = 0.0;
   for (var j = lid; j <= t; j += WG) {
@@ -69,7 +50,8 @@ fn attention_decode(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation
     scores[j] = e;
     local_sum += e;
   }
-  let total = reduce(lid, local_sum, 1u);
+  let total = sum_b(lid, local_sum);
+  workgroupBarrier(); // every invocation's scores written before any reads them all
   // 3. out[h·hs + d] = Σ_j p_j v_j[d], one channel per invocation (strided)
   for (var d = lid; d < p.hs; d += WG) {
     var acc = 0.0;

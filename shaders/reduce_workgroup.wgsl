@@ -1,5 +1,6 @@
-// Workgroup sums for kernels with one workgroup of WG invocations per row (layernorm.wgsl):
-// sum_a, sum_b and sum_ab, every invocation getting the same total. Functions only; the
+// Workgroup reductions for kernels with one workgroup of WG invocations per row
+// (layernorm.wgsl, attention_decode.wgsl): sum_a, max_a, sum_b and sum_ab, every invocation
+// getting the same result. Functions only; the
 // kernel defines WG. reduce_subgroup.wgsl has the same functions for devices with subgroups.
 //
 var<workgroup> red_a: array<f32, WG>;
@@ -18,6 +19,16 @@ fn sum_a(lid: u32, v: f32) -> f32 {
   var s = 0.0;
   for (var i = 0u; i < WG; i++) {
     s += red_a[i];
+  }
+  return s;
+}
+
+fn max_a(lid: u32, v: f32) -> f32 {
+  red_a[lid] = v;
+  workgroupBarrier();
+  var s = red_a[0];
+  for (var i = 1u; i < WG; i++) {
+    s = max(s, red_a[i]);
   }
   return s;
 }
