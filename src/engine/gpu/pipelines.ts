@@ -8,6 +8,17 @@ export interface ShaderSource {
   file: string;
   /** WGSL text (imported with `?raw`). */
   code: string;
+  /**
+   * When `code` joins several files (a kernel and the libraries it requires): the line each
+   * one starts on (1-based), so that a compile error names the file and line it is in.
+   */
+  parts?: readonly { file: string; firstLine: number }[];
+}
+
+/** The file and the line within it of line `lineNum` of a (possibly composed) source. */
+export function sourceLine(shader: ShaderSource, lineNum: number): { file: string; line: number } {
+  const part = (shader.parts ?? []).filter((p) => p.firstLine <= lineNum).at(-1);
+  return part ? { file: part.file, line: lineNum - part.firstLine + 1 } : { file: shader.file, line: lineNum };
 }
 
 export interface PipelineSpec {
@@ -93,10 +104,11 @@ export async function compileModule(device: GPUDevice, shader: ShaderSource, ent
   const error = info.messages.find((m) => m.type === 'error');
   if (error) {
     const lines = shader.code.split('\n');
+    const at = sourceLine(shader, error.lineNum);
     throw new ShaderCompileError(
-      shader.file,
+      at.file === shader.file ? shader.file : `${at.file} (required by ${shader.file})`,
       entryPoint,
-      error.lineNum,
+      at.line,
       error.linePos,
       error.message,
       lines[error.lineNum - 1] ?? '',

@@ -1,15 +1,17 @@
-// attention.wgsl: fused multi-head attention (causal or not), the probabilities for the
-// attention heatmaps, and the backward as three deterministic passes (D, dq, dk|dv).
-import code from '../../../shaders/attention.wgsl?raw';
+// attention.wgsl: fused multi-head attention (causal or not) and the probabilities for the
+// attention heatmaps; attention_backward.wgsl: its backward as three deterministic passes
+// (D, dq, dk|dv). Both share attention_common.wgsl.
 import type { Gpu } from '../gpu/device';
 import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { ShapeError } from '../gpu/errors';
 import { expectDtype, expectShape, type Tensor } from '../gpu/tensor';
+import { shaderSource } from './shaders';
 
-const shader = { file: 'attention.wgsl', code };
+const shader = shaderSource('attention.wgsl');
+const backwardShader = shaderSource('attention_backward.wgsl');
 
 /** The largest head size: the shader keeps a row of q (and dq, …) in fixed-size arrays. */
-export const ATTENTION_MAX_HEAD_SIZE = 128; // MAX_HS in attention.wgsl
+export const ATTENTION_MAX_HEAD_SIZE = 128; // MAX_HS in attention_common.wgsl
 
 // Query (or key) rows per workgroup, and the most key (or query) rows per shared tile.
 const ROWS = 32;
@@ -153,11 +155,11 @@ export async function attentionBackward(
   const u = params(gpu, d, opts.causal);
   const tiled = [dqkv, null, qkv, lse, dout, null, scratchD, u];
   return Promise.all([
-    makeDispatch(gpu, 'attention_backward_d', { shader, entryPoint: 'attention_backward_d', constants: ELEMENTWISE },
+    makeDispatch(gpu, 'attention_backward_d', { shader: backwardShader, entryPoint: 'attention_backward_d', constants: ELEMENTWISE },
       [null, scratchD, null, null, dout, out, null, u], grid1d(gpu, ceilDiv(d.B * d.NH * d.T, WG))),
-    makeDispatch(gpu, 'attention_backward_dq', { shader, entryPoint: 'attention_backward_dq', constants: attentionTiling(d.hs, attentionStaged(gpu, d.hs, opts)) },
+    makeDispatch(gpu, 'attention_backward_dq', { shader: backwardShader, entryPoint: 'attention_backward_dq', constants: attentionTiling(d.hs, attentionStaged(gpu, d.hs, opts)) },
       tiled, rowBlocks(gpu, d)),
-    makeDispatch(gpu, 'attention_backward_dkv', { shader, entryPoint: 'attention_backward_dkv', constants: attentionTiling(d.hs, attentionStaged(gpu, d.hs, opts)) },
+    makeDispatch(gpu, 'attention_backward_dkv', { shader: backwardShader, entryPoint: 'attention_backward_dkv', constants: attentionTiling(d.hs, attentionStaged(gpu, d.hs, opts)) },
       tiled, rowBlocks(gpu, d)),
   ]);
 }

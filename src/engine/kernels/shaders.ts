@@ -38,6 +38,7 @@ export function shaderSource(file: string, variant: ShaderVariant = {}): ShaderS
   if (code === undefined) throw new Error(`no shader ${file}`);
   const seen = new Set([file]);
   const parts = [code];
+  const names = [file];
   const add = (required: string): void => {
     const lib = variant.subgroups && required.endsWith('_workgroup.wgsl') ? required.replace(/_workgroup\.wgsl$/, '_subgroup.wgsl') : required;
     if (seen.has(lib)) return;
@@ -45,12 +46,19 @@ export function shaderSource(file: string, variant: ShaderVariant = {}): ShaderS
     const libCode = byName.get(lib);
     if (libCode === undefined) throw new Error(`${file} requires ${lib}, which does not exist`);
     parts.push(libCode);
+    names.push(lib);
     requiredLibraries(libCode).forEach(add);
   };
   requiredLibraries(code).forEach(add);
   // On the first line, before its comment: the file's line numbers stay those of errors.
   const enable = variant.subgroups ? 'enable subgroups; ' : '';
-  return { file: variant.subgroups ? `${file} (subgroups)` : file, code: enable + parts.join('\n') };
+  const starts: { file: string; firstLine: number }[] = [];
+  let line = 1;
+  parts.forEach((text, i) => {
+    starts.push({ file: names[i], firstLine: line });
+    line += text.split('\n').length;
+  });
+  return { file: variant.subgroups ? `${file} (subgroups)` : file, code: enable + parts.join('\n'), parts: starts.slice(1) };
 }
 
 /** Every kernel file (those with an entry point; libraries are compiled as part of them). */
