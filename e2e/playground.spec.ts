@@ -128,6 +128,8 @@ test('the profiler times the kernels of a training step and of a sampled token',
   await expect(table).toBeVisible({ timeout: 60_000 });
   await expect(table).toContainText('matmul');
   await expect(table).toContainText('adamw');
+  mkdirSync(SHOTS, { recursive: true });
+  await page.getByTestId('profiler-panel').screenshot({ path: `${SHOTS}/desktop-profiler-step.png` });
   await page.getByTestId('profile-token').click();
   await expect(table).toContainText('attention_decode', { timeout: 60_000 });
 });
