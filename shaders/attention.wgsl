@@ -41,11 +41,7 @@ fn attention_forward(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocatio
   let kend = key_end(blk.start);
   for (var k0 = 0u; k0 < kend; k0 += TILE) {
     let n = min(TILE, kend - k0);
-    if (STAGED) {
-      workgroupBarrier(); // everyone is done with the previous tile
-      stage_kv(blk.b, blk.h, k0, n, lid.x);
-      workgroupBarrier();
-    }
+    next_kv_tile(blk.b, blk.h, k0, n, lid.x);
     var nvis = 0u;
     if (live) {
       nvis = keys_visible(i, k0, n);

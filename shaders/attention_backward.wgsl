@@ -52,11 +52,7 @@ fn attention_backward_dq(@builtin(workgroup_id) wid: vec3u, @builtin(local_invoc
   let kend = key_end(blk.start);
   for (var k0 = 0u; k0 < kend; k0 += TILE) {
     let n = min(TILE, kend - k0);
-    if (STAGED) {
-      workgroupBarrier();
-      stage_kv(blk.b, blk.h, k0, n, lid.x);
-      workgroupBarrier();
-    }
+    next_kv_tile(blk.b, blk.h, k0, n, lid.x);
     var nvis = 0u;
     if (live) {
       nvis = keys_visible(i, k0, n);
@@ -108,15 +104,7 @@ fn attention_backward_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(local_invo
   let qstart = select(0u, blk.start, p.causal != 0u);
   for (var i0 = qstart; i0 < p.T; i0 += TILE) {
     let n = min(TILE, p.T - i0);
-    if (STAGED) {
-      workgroupBarrier();
-      stage_q_dout(blk.b, blk.h, i0, n, lid.x);
-      for (var r = lid.x; r < n; r += ROWS) {
-        tile_lse[r] = lse[row_at(blk.b, blk.h, i0 + r)];
-        tile_d[r] = dvec[row_at(blk.b, blk.h, i0 + r)];
-      }
-      workgroupBarrier();
-    }
+    next_q_tile(blk.b, blk.h, i0, n, lid.x);
     // Queries i0+first … i0+n−1 see key j: all of them, or those with i ≥ j.
     var first = n;
     if (live) {
@@ -129,17 +117,8 @@ fn attention_backward_dkv(@builtin(workgroup_id) wid: vec3u, @builtin(local_invo
         s += dot(k[d4], q4(blk.b, blk.h, i0, r, d4));
         dp += dot(v[d4], g4(blk.b, blk.h, i0, r, d4));
       }
-      var lse_r = 0.0;
-      var d_r = 0.0;
-      if (STAGED) {
-        lse_r = tile_lse[r];
-        d_r = tile_d[r];
-      } else {
-        lse_r = lse[row_at(blk.b, blk.h, i0 + r)];
-        d_r = dvec[row_at(blk.b, blk.h, i0 + r)];
-      }
-      let pij = exp(s - lse_r);
-      let ds = pij * (dp - d_r);
+      let pij = exp(s - lse_row(blk.b, blk.h, i0, r));
+      let ds = pij * (dp - d_row(blk.b, blk.h, i0, r));
       for (var d4 = 0u; d4 < hs4; d4++) {
         dv[d4] += pij * g4(blk.b, blk.h, i0, r, d4);
         dk[d4] += ds * q4(blk.b, blk.h, i0, r, d4);

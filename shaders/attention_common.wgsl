@@ -130,23 +130,40 @@ fn store_row(a: u32, row: ptr<function, array<vec4f, MAX_HS4>>, scale: f32) {
   }
 }
 
-// Stages rows r0 … r0+n−1 of this head's k and v into tile_a / tile_b. (Separate from
-// stage_q_dout so that entry points which never read dout do not bind it.)
-fn stage_kv(b: u32, h: u32, r0: u32, n: u32, lid: u32) {
+// Moves to the tile of rows r0 … r0+n−1 of this head's k and v: with STAGED, waits until
+// every invocation is done with the previous tile, stages the new one into tile_a / tile_b
+// and waits again; without, nothing (kv4 reads global memory). Call in uniform control flow.
+// (Separate from next_q_tile so that entry points which never read dout do not bind it.)
+fn next_kv_tile(b: u32, h: u32, r0: u32, n: u32, lid: u32) {
+  if (!STAGED) {
+    return;
+  }
+  workgroupBarrier();
   for (var e = lid; e < n * HS4; e += ROWS) {
     let a = qkv_at(b, r0 + e / HS4, 1u, h);
     tile_a[e] = qkv4(a, e % HS4);
     tile_b[e] = qkv4(a + p.C, e % HS4);
   }
+  workgroupBarrier();
 }
 
-// Stages rows r0 … r0+n−1 of this head's q and dout into tile_a / tile_b.
-fn stage_q_dout(b: u32, h: u32, r0: u32, n: u32, lid: u32) {
+// The same for rows of q and dout (into tile_a / tile_b) with their lse and D (tile_lse,
+// tile_d), for the dk/dv pass.
+fn next_q_tile(b: u32, h: u32, r0: u32, n: u32, lid: u32) {
+  if (!STAGED) {
+    return;
+  }
+  workgroupBarrier();
   for (var e = lid; e < n * HS4; e += ROWS) {
     let r = r0 + e / HS4;
     tile_a[e] = qkv4(qkv_at(b, r, 0u, h), e % HS4);
     tile_b[e] = dout4(out_at(b, r, h), e % HS4);
   }
+  for (var r = lid; r < n; r += ROWS) {
+    tile_lse[r] = lse[row_at(b, h, r0 + r)];
+    tile_d[r] = dvec[row_at(b, h, r0 + r)];
+  }
+  workgroupBarrier();
 }
 
 // Row j of the current tile (rows r0 …) of the other side: staged in workgroup memory, or
@@ -177,6 +194,21 @@ fn g4(b: u32, h: u32, r0: u32, j: u32, d4: u32) -> vec4f {
     return tile_b[j * HS4 + d4];
   }
   return dout4(out_at(b, r0 + j, h), d4);
+}
+
+// lse and D of row j of the current tile of the dk/dv pass.
+fn lse_row(b: u32, h: u32, r0: u32, j: u32) -> f32 {
+  if (STAGED) {
+    return tile_lse[j];
+  }
+  return lse[row_at(b, h, r0 + j)];
+}
+
+fn d_row(b: u32, h: u32, r0: u32, j: u32) -> f32 {
+  if (STAGED) {
+    return tile_d[j];
+  }
+  return dvec[row_at(b, h, r0 + j)];
 }
 
 // Keys a block of queries starting at `start` needs: up to its last row when causal.
