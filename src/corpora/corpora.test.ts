@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../engine/util/rng';
+import { Rng } from '../core/rng';
 import { DEFAULT_CORPUS_ID, SAMPLE_CORPORA, findCorpus } from './index';
 import { PROSE_TEXT } from './prose';
 import { BRACKETS, bracketLine, copyLine, countLine, generateLines, isBalanced, reverseLine } from './synthetic';

@@ -2,7 +2,7 @@
 // same text comes out on every machine. Each task is chosen so that part of every line is
 // random (nothing to learn there) and part is fully determined by what came before (the
 // part a model can learn, which is what the loss and the attention maps show).
-import { Rng } from '../engine/util/rng';
+import { Rng } from '../core/rng';
 
 export const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 

@@ -1,7 +1,7 @@
 // Between the store and the one serializable DemoState that a share link, an autosave and a
 // checkpoint carry: what the current demo is, and how to make the store show a given one.
 import { findCorpus } from '../corpora';
-import { DEMO_FORMAT, DEMO_VERSION, type DemoState } from '../engine/io/demo';
+import { DEMO_FORMAT, DEMO_VERSION, type DemoState } from '../persist/demo';
 import type { AppState } from './types';
 import { useAppStore } from './store';
 import { resetMetrics } from './metrics';

@@ -1,5 +1,5 @@
 // The one engine worker of the page, created on first use.
-import { EngineClient } from '../worker/client';
+import { EngineClient } from '../client/engine-client';
 
 let client: EngineClient | null = null;
 

@@ -1,7 +1,7 @@
 // Training metrics arrive every step: they live in a vanilla zustand store that the chart
 // and the stat readouts subscribe to transiently, so a step never re-renders the React tree.
 import { createStore } from 'zustand/vanilla';
-import type { EvalReport, StepReport } from '../worker/protocol';
+import type { EvalReport, StepReport } from '../core/protocol';
 
 export interface LrMark {
   step: number;

@@ -2,12 +2,12 @@
 // running session to IndexedDB (periodically, on pause, and when the tab is hidden), with the
 // restore on load: a link in the address, else the last active run.
 import { create } from 'zustand';
-import { exportCheckpoint, importCheckpoint } from '../engine/io/checkpoint';
-import { parseDemo } from '../engine/io/demo';
-import { exportOnnx } from '../engine/io/onnx';
-import { runOnnx } from '../engine/io/ort';
-import { openRunStore, type RunStore, type RunSummary } from '../engine/io/runs';
-import { decodeShareLink, encodeShareLink, SHARE_PREFIX } from '../engine/io/share';
+import { exportCheckpoint, importCheckpoint } from '../engine/codecs/checkpoint';
+import { parseDemo } from '../persist/demo';
+import { exportOnnx } from '../engine/codecs/onnx';
+import { runOnnx } from '../worker/ort';
+import { openRunStore, type RunStore, type RunSummary } from '../persist/runs';
+import { decodeShareLink, encodeShareLink, SHARE_PREFIX } from '../persist/share';
 import { tokenizerFromJSON } from '../engine/tokenize';
 import { applyDemo, currentDemo } from './demo';
 import { engine } from './engine';

@@ -5,8 +5,8 @@ import type { TrainSlice } from './slices/train';
 import type { SampleSlice } from './slices/sample';
 import type { AttentionSlice } from './slices/attention';
 import type { ProfileSlice } from './slices/profile';
-import { WorkerRequestError } from '../worker/client';
-import type { WireError } from '../worker/protocol';
+import { WorkerRequestError } from '../client/engine-client';
+import type { WireError } from '../core/protocol';
 
 export type AppState = GpuSlice & DataSlice & ModelSlice & TrainSlice & SampleSlice & AttentionSlice & ProfileSlice;
 

@@ -1,14 +1,14 @@
 // The headless trainer's page: the same engine as the app, driven by options from the
 // command line (scripts/train.mjs), printing progress and reporting a JSON summary.
 import { acquireGpu, describeAdapter } from '../engine/gpu/device';
-import { DEFAULT_CONFIG, validateConfig, type GPTConfig } from '../engine/model/config';
-import { countParams } from '../engine/model/params';
-import { checkMemory, estimateMemory, DEFAULT_MEMORY_BUDGET } from '../engine/model/memory';
-import { DEFAULT_TRAIN, validateSettings, type TrainSettings } from '../engine/train/settings';
+import { DEFAULT_CONFIG, validateConfig, type GPTConfig } from '../core/config';
+import { countParams } from '../core/params';
+import { checkMemory, estimateMemory, DEFAULT_MEMORY_BUDGET } from '../core/memory';
+import { DEFAULT_TRAIN, validateSettings, type TrainSettings } from '../core/settings';
 import { Trainer, type StepReport } from '../engine/train/trainer';
 import { CharTokenizer, trainBpe, type Tokenizer } from '../engine/tokenize';
-import { exportCheckpoint } from '../engine/io/checkpoint';
-import { exportOnnx } from '../engine/io/onnx';
+import { exportCheckpoint } from '../engine/codecs/checkpoint';
+import { exportOnnx } from '../engine/codecs/onnx';
 
 interface Options {
   layers: number;

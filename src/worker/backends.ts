@@ -1,18 +1,18 @@
 // The two engines a session can train with, behind one interface: the GPU engine, and the
 // float64 CPU reference for machines without WebGPU (small models only).
 import type { Gpu } from '../engine/gpu/device';
-import type { GPTConfig } from '../engine/model/config';
+import type { GPTConfig } from '../core/config';
 import { Trainer, type EvalReport, type TrainerEvents } from '../engine/train/trainer';
 import type { ProfileReport } from '../engine/gpu/profiler';
-import type { TrainSettings } from '../engine/train/settings';
+import type { TrainSettings } from '../core/settings';
 import { RefTrainer } from '../engine/ref/trainer';
 import { Decoder } from '../engine/sample/decoder';
 import { Inference } from '../engine/sample/inference';
 import { HalfWeights } from '../engine/model/half-weights';
 import { RerunSource, type LogitsSource } from '../engine/sample/generate';
 import { sampleBatch, splitTokens } from '../engine/train/data';
-import { Rng } from '../engine/util/rng';
-import type { InitialState, TrainChanges } from './protocol';
+import { Rng } from '../core/rng';
+import type { InitialState, TrainChanges } from '../core/protocol';
 
 export interface ModelBackend {
   readonly kind: 'gpu' | 'cpu';

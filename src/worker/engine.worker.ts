@@ -5,7 +5,7 @@ import { compileModule } from '../engine/gpu/pipelines';
 import { allShaders } from '../engine/kernels/shaders';
 import { tuneMatmul } from '../engine/kernels/tuning';
 import { toWireError } from './errors';
-import type { AdapterReport, Reply, Request, ResultOf, WorkerMessage } from './protocol';
+import type { AdapterReport, Reply, Request, ResultOf, WorkerMessage } from '../core/protocol';
 import { Session } from './session';
 
 let gpu: Promise<Gpu> | null = null;

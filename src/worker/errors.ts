@@ -1,6 +1,6 @@
 // Turning engine errors into WireErrors and back into readable text.
 import { DeviceLostError, GpuUnavailableError, ShaderCompileError, ShapeError } from '../engine/gpu/errors';
-import type { WireError } from './protocol';
+import type { WireError } from '../core/protocol';
 import { InputError } from './session';
 
 export function toWireError(e: unknown): WireError {

@@ -1,17 +1,17 @@
 // A training session inside the worker: the corpus and its tokenizer, the model (on the GPU
 // or the CPU reference), the run loop, sampling and attention maps. One per worker.
 import type { Gpu } from '../engine/gpu/device';
-import { validateConfig, type GPTConfig } from '../engine/model/config';
-import { checkMemory, DEFAULT_MEMORY_BUDGET, estimateMemory } from '../engine/model/memory';
-import { countParams, paramLayout } from '../engine/model/params';
+import { validateConfig, type GPTConfig } from '../core/config';
+import { checkMemory, DEFAULT_MEMORY_BUDGET, estimateMemory } from '../core/memory';
+import { countParams, paramLayout } from '../core/params';
 import { generate, type GenerateOptions } from '../engine/sample/generate';
 import { CharTokenizer, trainBpe, type Tokenizer } from '../engine/tokenize';
 import { splitTokens } from '../engine/train/data';
-import { validateSettings, type TrainSettings } from '../engine/train/settings';
+import { validateSettings, type TrainSettings } from '../core/settings';
 import type { TrainerEvents } from '../engine/train/trainer';
 import { CpuBackend, GpuBackend, type ModelBackend } from './backends';
 import type { ProfileReport } from '../engine/gpu/profiler';
-import type { InitialState, AttentionReport, Backend, DataReport, Event, ModelChoice, ModelReport, SampleResult, TokenizerChoice, TrainChanges, TrainState } from './protocol';
+import type { InitialState, AttentionReport, Backend, DataReport, Event, ModelChoice, ModelReport, SampleResult, TokenizerChoice, TrainChanges, TrainState } from '../core/protocol';
 
 /** A request the user can fix by changing an input; the UI shows it next to that input. */
 export class InputError extends Error {

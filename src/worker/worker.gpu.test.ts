@@ -1,10 +1,10 @@
 // The engine worker through its message protocol, as the app uses it: data, model, training
 // steps, sampling, attention maps, and the specific errors for bad input.
 import { afterAll, describe, expect, it } from 'vitest';
-import { EngineClient, WorkerRequestError } from './client';
-import { DEFAULT_CONFIG } from '../engine/model/config';
-import { DEFAULT_TRAIN, type TrainSettings } from '../engine/train/settings';
-import type { Event, ModelChoice } from './protocol';
+import { EngineClient, WorkerRequestError } from '../client/engine-client';
+import { DEFAULT_CONFIG } from '../core/config';
+import { DEFAULT_TRAIN, type TrainSettings } from '../core/settings';
+import type { Event, ModelChoice } from '../core/protocol';
 
 const client = EngineClient.create();
 const events: Event[] = [];

@@ -4,7 +4,7 @@ import type { BenchCase } from '../types';
 import type { Gpu } from '../../engine/gpu/device';
 import { BufferArena, arenaLimitsOf } from '../../engine/gpu/arena';
 import { numel, type Tensor } from '../../engine/gpu/tensor';
-import { Rng } from '../../engine/util/rng';
+import { Rng } from '../../core/rng';
 import { geluBackward, geluForward } from '../../engine/kernels/activation';
 
 const SIZES: [rows: number, C: number][] = [

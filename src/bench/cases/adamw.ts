@@ -4,7 +4,7 @@
 import type { BenchCase } from '../types';
 import type { Gpu } from '../../engine/gpu/device';
 import type { Tensor } from '../../engine/gpu/tensor';
-import { Rng } from '../../engine/util/rng';
+import { Rng } from '../../core/rng';
 import { gradNorm, gradNormPartialsLength } from '../../engine/kernels/gradnorm';
 import { adamwUpdate } from '../../engine/kernels/adamw';
 

@@ -10,7 +10,7 @@ import type { BenchCase, BenchSetup } from '../types';
 import type { Gpu } from '../../engine/gpu/device';
 import { recordPass } from '../../engine/gpu/dispatch';
 import { numel, type Tensor } from '../../engine/gpu/tensor';
-import { Rng } from '../../engine/util/rng';
+import { Rng } from '../../core/rng';
 import { createTensor } from '../../engine/testing/gpu';
 import { attentionBackward, attentionForward, attentionProbs } from '../../engine/kernels/attention';
 

@@ -4,7 +4,7 @@ import type { Gpu } from '../../engine/gpu/device';
 import { crossentropyBackward, crossentropyForward, crossentropyMean } from '../../engine/kernels/crossentropy';
 import { randint, randn } from '../../engine/testing/random';
 import { upload } from '../../engine/testing/gpu';
-import { Rng } from '../../engine/util/rng';
+import { Rng } from '../../core/rng';
 import type { BenchCase } from '../types';
 
 const SIZES = [

@@ -7,7 +7,7 @@ import { buildTokenBuckets } from '../../engine/kernels/buckets';
 import { encoderBackward, encoderForward, type PositionEncoding } from '../../engine/kernels/encoder';
 import { randint, randn } from '../../engine/testing/random';
 import { upload } from '../../engine/testing/gpu';
-import { Rng } from '../../engine/util/rng';
+import { Rng } from '../../core/rng';
 import type { BenchCase } from '../types';
 
 const SIZES = [

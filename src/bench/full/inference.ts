@@ -5,10 +5,10 @@
 // run once untimed first (our plan and pipelines; ORT's kernels), then they are timed in
 // alternation so that a change in machine load hits both alike.
 import type { Gpu } from '../../engine/gpu/device';
-import { exportOnnx } from '../../engine/io/onnx';
-import { loadOrt } from '../../engine/io/ort';
-import type { GPTConfig } from '../../engine/model/config';
-import { initParams } from '../../engine/model/params';
+import { exportOnnx } from '../../engine/codecs/onnx';
+import { loadOrt } from '../../worker/ort';
+import type { GPTConfig } from '../../core/config';
+import { initParams } from '../../core/params';
 import { ModelWeights } from '../../engine/model/weights';
 import { Inference } from '../../engine/sample/inference';
 import { HalfWeights } from '../../engine/model/half-weights';

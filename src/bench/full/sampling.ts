@@ -5,7 +5,7 @@
 // fastest kept. The rerun source still builds a plan for each new length (Inference keeps
 // the last few), as it does in the app.
 import type { Gpu } from '../../engine/gpu/device';
-import type { GPTConfig } from '../../engine/model/config';
+import type { GPTConfig } from '../../core/config';
 import { Decoder } from '../../engine/sample/decoder';
 import { generate, RerunSource, type LogitsSource } from '../../engine/sample/generate';
 import { Inference } from '../../engine/sample/inference';

@@ -2,11 +2,11 @@
 // timed steps. Step time is the median of the trainer's own step-to-step interval, i.e. the
 // pipelined rate the app sees; submits and dispatches are counted during the timed steps.
 import type { Gpu } from '../../engine/gpu/device';
-import { DEFAULT_CONFIG, type GPTConfig } from '../../engine/model/config';
-import { countParams } from '../../engine/model/params';
-import { DEFAULT_TRAIN, type TrainSettings } from '../../engine/train/settings';
+import { DEFAULT_CONFIG, type GPTConfig } from '../../core/config';
+import { countParams } from '../../core/params';
+import { DEFAULT_TRAIN, type TrainSettings } from '../../core/settings';
 import { Trainer } from '../../engine/train/trainer';
-import { Rng } from '../../engine/util/rng';
+import { Rng } from '../../core/rng';
 import { countGpuCalls } from '../../engine/gpu/counters';
 import { median } from './stats';
 import type { TrainingResult, TrainSize } from './types';

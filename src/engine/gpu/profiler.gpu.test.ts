@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../util/rng';
+import { Rng, freshSeed } from '../../core/rng';
 import { f32, randn } from '../testing/random';
 import { download, getTestGpu, upload, createTensor, run } from '../testing/gpu';
 import { randint } from '../testing/random';
-import { DEFAULT_CONFIG, type GPTConfig } from '../model/config';
-import { DEFAULT_TRAIN } from '../train/settings';
+import { DEFAULT_CONFIG, type GPTConfig } from '../../core/config';
+import { DEFAULT_TRAIN } from '../../core/settings';
 import { Trainer } from '../train/trainer';
 import { matmulForward } from '../kernels/matmul';
 import { residualForward } from '../kernels/residual';

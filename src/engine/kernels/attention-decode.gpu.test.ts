@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../util/rng';
+import { Rng, freshSeed } from '../../core/rng';
 import { f32, randn } from '../testing/random';
 import { expectClose } from '../testing/compare';
 import { checkGuards, download, getTestGpu, poisoned, run, upload } from '../testing/gpu';

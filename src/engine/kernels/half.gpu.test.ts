@@ -1,7 +1,7 @@
 // half.wgsl's packing, and matmul reading a weight stored in f16 (both kernels, at an odd
 // element offset so that both halves of a word are exercised), against the references.
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../util/rng';
+import { Rng, freshSeed } from '../../core/rng';
 import { f32, randn } from '../testing/random';
 import { checkGuards, download, downloadU32, getTestGpu, poisoned, run, upload } from '../testing/gpu';
 import * as ref from '../ref/matmul';

@@ -2,7 +2,7 @@
 // tile), the few-row kernel the decoder uses, and the fused epilogues (activation, residual,
 // activation backward), each against the float64 references.
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../util/rng';
+import { Rng, freshSeed } from '../../core/rng';
 import { f32, randn } from '../testing/random';
 import { expectClose } from '../testing/compare';
 import { checkGuards, download, getTestGpu, poisoned, run, upload } from '../testing/gpu';

@@ -6,7 +6,7 @@ import type { Dispatch } from '../gpu/dispatch';
 import type { Tensor } from '../gpu/tensor';
 import { layernormForward } from '../kernels/layernorm';
 import { matmulForward } from '../kernels/matmul';
-import type { LayerAct } from './activations';
+import type { LayerAct } from '../../core/activations';
 import type { HalfWeights } from './half-weights';
 import type { ModelWeights } from './weights';
 

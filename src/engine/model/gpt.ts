@@ -11,7 +11,7 @@ import { encoderBackward, encoderForward } from '../kernels/encoder';
 import { layernormBackward, layernormForward } from '../kernels/layernorm';
 import { matmulBackward, matmulForward } from '../kernels/matmul';
 import { buildTokenBuckets } from '../kernels/buckets';
-import { activationSpecs } from './activations';
+import { activationSpecs } from '../../core/activations';
 import { blockForward } from './block';
 import type { HalfWeights } from './half-weights';
 import type { ModelWeights } from './weights';

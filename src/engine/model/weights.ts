@@ -3,8 +3,8 @@
 // bytes, decayed tensors first). Zero-grad is one clear; AdamW is one dispatch.
 import type { Gpu } from '../gpu/device';
 import type { Tensor } from '../gpu/tensor';
-import type { GPTConfig } from './config';
-import { paramLayout, type ParamLayout } from './params';
+import type { GPTConfig } from '../../core/config';
+import { paramLayout, type ParamLayout } from '../../core/params';
 import { readBuffer } from '../gpu/readback';
 
 export type WeightKind = 'params' | 'grads' | 'm' | 'v';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../util/rng';
+import { Rng, freshSeed } from '../../core/rng';
 import { randn, randu } from '../testing/random';
 import { compare, type Tolerance } from '../testing/compare';
 import { dot, numericalGrad } from './gradcheck';

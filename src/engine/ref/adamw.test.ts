@@ -2,7 +2,7 @@
 // direct transcription of PyTorch (clip_grad_norm_ then torch.optim.AdamW with nanoGPT's two
 // parameter groups), and the clip scale against hand-computed cases.
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../util/rng';
+import { Rng, freshSeed } from '../../core/rng';
 import { randn } from '../testing/random';
 import { compare } from '../testing/compare';
 import { adamwHyperFields, type AdamWHyper } from '../kernels/adamw';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../util/rng';
+import { Rng, freshSeed } from '../../core/rng';
 import { randint, randn } from '../testing/random';
 import { compare } from '../testing/compare';
 import { buildTokenBuckets } from '../kernels/buckets';

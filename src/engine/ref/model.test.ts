@@ -1,9 +1,9 @@
 // The reference model's gradients against finite differences of its own loss, for every
 // architecture variant: this is what makes it a yardstick for the GPU model.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type GPTConfig } from '../model/config';
-import { initParams, paramLayout } from '../model/params';
-import { Rng, freshSeed } from '../util/rng';
+import { DEFAULT_CONFIG, type GPTConfig } from '../../core/config';
+import { initParams, paramLayout } from '../../core/params';
+import { Rng, freshSeed } from '../../core/rng';
 import { randint } from '../testing/random';
 import { RefGPT } from './model';
 

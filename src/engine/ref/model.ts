@@ -2,8 +2,8 @@
 // model composes the WGSL ones: the yardstick for the GPU's loss and every gradient, and the
 // engine of the CPU mode for small configurations. Parameters and gradients use the GPU's
 // flat layout (paramLayout), so the two can be compared tensor by tensor.
-import type { GPTConfig } from '../model/config';
-import { paramLayout, type ParamLayout } from '../model/params';
+import type { GPTConfig } from '../../core/config';
+import { paramLayout, type ParamLayout } from '../../core/params';
 import { buildTokenBuckets } from '../kernels/buckets';
 import { activationBackward, activationForward } from './activation-dispatch';
 import { attentionBackward, attentionForward, attentionProbs } from './attention';

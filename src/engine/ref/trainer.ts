@@ -1,12 +1,12 @@
 // The training loop in float64 on the CPU: the same batches (same data split, same seeded
 // RNG), schedule, clipping and AdamW as the GPU trainer. It is the yardstick for the GPU's
 // training curve and the engine of the CPU mode for small models.
-import type { GPTConfig } from '../model/config';
-import { initParams, paramLayout } from '../model/params';
-import { Rng } from '../util/rng';
+import type { GPTConfig } from '../../core/config';
+import { initParams, paramLayout } from '../../core/params';
+import { Rng } from '../../core/rng';
 import { sampleBatch, splitTokens, type Split } from '../train/data';
 import { learningRate } from '../train/schedule';
-import type { TrainSettings } from '../train/settings';
+import type { TrainSettings } from '../../core/settings';
 import { adamwUpdate } from './adamw';
 import { gradNorm } from './gradnorm';
 import { RefGPT } from './model';

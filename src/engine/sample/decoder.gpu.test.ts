@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { getTestGpu } from '../testing/gpu';
 import { expectClose } from '../testing/compare';
-import { Rng, freshSeed } from '../util/rng';
-import { DEFAULT_CONFIG, type GPTConfig } from '../model/config';
-import { initParams, paramLayout } from '../model/params';
+import { Rng, freshSeed } from '../../core/rng';
+import { DEFAULT_CONFIG, type GPTConfig } from '../../core/config';
+import { initParams, paramLayout } from '../../core/params';
 import { ModelWeights } from '../model/weights';
 import { GptPlan } from '../model/gpt';
 import { RefGPT } from '../ref/model';

@@ -13,7 +13,7 @@ import { attentionDecode } from '../kernels/attention-decode';
 import { encoderDecode } from '../kernels/encoder';
 import { layernormForward } from '../kernels/layernorm';
 import { matmulForward } from '../kernels/matmul';
-import { LAYER_ACTS, layerActShape, type LayerAct } from '../model/activations';
+import { LAYER_ACTS, layerActShape, type LayerAct } from '../../core/activations';
 import { blockForward } from '../model/block';
 import { GptPlan } from '../model/gpt';
 import type { HalfWeights } from '../model/half-weights';

@@ -1,8 +1,8 @@
 // Autoregressive generation over any source of next-token logits: the GPU decoder with its
 // KV cache, a full re-run per token (models without the causal mask), or the CPU reference.
 // The context is cropped to the last blockSize tokens as nanoGPT's generate() does.
-import { Rng } from '../util/rng';
-import { argmax, drawToken, nextTokenDistribution, type SamplingSettings } from './distribution';
+import { Rng } from '../../core/rng';
+import { argmax, drawToken, nextTokenDistribution, type SamplingSettings } from '../../core/distribution';
 
 export interface LogitsSource {
   readonly blockSize: number;

@@ -1,4 +1,4 @@
-import { Rng } from '../util/rng';
+import { Rng } from '../../core/rng';
 
 /** n values ~ N(0, scale²). */
 export function randn(rng: Rng, n: number, scale = 1): Float64Array {

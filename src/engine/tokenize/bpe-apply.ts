@@ -7,7 +7,7 @@
 // chunks (a 100 kB run of spaces or of unpunctuated CJK is one chunk).
 
 import { PairHeap } from './heap';
-import { MAX_VOCAB_SIZE } from './json';
+import { MAX_VOCAB_SIZE } from '../../core/tokenizer-json';
 
 /** Number of base tokens: one per byte value. */
 export const BYTE_TOKENS = 256;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../util/rng';
+import { Rng, freshSeed } from '../../core/rng';
 import { applyMergesDirect, applyMergesHeap, pairKey } from './bpe-apply';
 import { learnMerges } from './bpe-train';
 import { trainBpe } from './bpe';

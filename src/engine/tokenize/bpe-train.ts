@@ -11,7 +11,7 @@
 
 import { BYTE_TOKENS, pairKey, pairLeft, pairRight } from './bpe-apply';
 import { PairHeap } from './heap';
-import { MAX_VOCAB_SIZE } from './json';
+import { MAX_VOCAB_SIZE } from '../../core/tokenizer-json';
 import { forEachChunk } from './pretokenize';
 import { maxWtf8Length, writeWtf8 } from './wtf8';
 

@@ -15,7 +15,7 @@ import {
   describe,
   fail,
   isIntIn,
-} from './json';
+} from '../../core/tokenizer-json';
 import { bytesLabel } from './labels';
 import { SPLIT_PATTERN_ID, forEachChunk } from './pretokenize';
 import type { BpeTokenizerJSON, EncodeOptions, StreamDecoder, Tokenizer } from './types';

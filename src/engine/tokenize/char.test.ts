@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../util/rng';
+import { Rng, freshSeed } from '../../core/rng';
 import { CharTokenizer, UnknownCharacterError } from './char';
 import { TRICKY_STRINGS, randomString, streamAll, trickyCorpus } from './testing';
 

@@ -4,7 +4,7 @@
 // every string of corpus characters can be written). A lone surrogate left by a broken paste
 // is a symbol of its own, numbered by its code unit, so the corpus still round-trips exactly.
 
-import { MAX_VOCAB_SIZE, TOKENIZER_FORMAT, TOKENIZER_VERSION, asRecord, checkHeader, checkVocabSize, describe, fail, isIntIn } from './json';
+import { MAX_VOCAB_SIZE, TOKENIZER_FORMAT, TOKENIZER_VERSION, asRecord, checkHeader, checkVocabSize, describe, fail, isIntIn } from '../../core/tokenizer-json';
 import { stringLabel, symbolLabel } from './labels';
 import type { CharTokenizerJSON, EncodeOptions, StreamDecoder, Tokenizer } from './types';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../util/rng';
+import { Rng } from '../../core/rng';
 import { trainBpe } from './bpe';
 import { CharTokenizer } from './char';
 import { randomString, trickyCorpus } from './testing';

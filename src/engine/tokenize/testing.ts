@@ -1,7 +1,7 @@
 // Inputs shared by the tokenizer tests: strings that break naive tokenizers, and a seeded
 // generator of random strings covering every kind of UTF-16 content.
 
-import type { Rng } from '../util/rng';
+import type { Rng } from '../../core/rng';
 
 /** Each entry is a case a tokenizer must round-trip exactly. */
 export const TRICKY_STRINGS: Record<string, string> = {

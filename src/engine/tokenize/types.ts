@@ -3,7 +3,7 @@
 
 import { BpeTokenizer } from './bpe';
 import { CharTokenizer } from './char';
-import { TOKENIZER_FORMAT, TOKENIZER_VERSION, asRecord, checkHeader } from './json';
+import { TOKENIZER_FORMAT, TOKENIZER_VERSION, asRecord, checkHeader } from '../../core/tokenizer-json';
 
 export type TokenizerKind = 'char' | 'bpe';
 
@@ -69,4 +69,4 @@ export function tokenizerFromJSON(json: unknown): Tokenizer {
   return kind === 'char' ? CharTokenizer.fromJSON(obj) : BpeTokenizer.fromJSON(obj);
 }
 
-export { InvalidTokenizerError, TOKENIZER_FORMAT, TOKENIZER_VERSION, MAX_VOCAB_SIZE } from './json';
+export { InvalidTokenizerError, TOKENIZER_FORMAT, TOKENIZER_VERSION, MAX_VOCAB_SIZE } from '../../core/tokenizer-json';

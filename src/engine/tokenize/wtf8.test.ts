@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../util/rng';
+import { Rng, freshSeed } from '../../core/rng';
 import { TRICKY_STRINGS, randomString } from './testing';
 import { Wtf8Decoder, decodeWtf8, encodeWtf8 } from './wtf8';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../util/rng';
+import { Rng } from '../../core/rng';
 import { CorpusTooShortError, sampleBatch, splitTokens } from './data';
 import { learningRate } from './schedule';
 

@@ -1,6 +1,6 @@
 // The token stream split 90/10 into train and validation, and random batches drawn from it
 // with a seeded RNG: inputs tokens[i..i+T), targets tokens[i+1..i+T].
-import type { Rng } from '../util/rng';
+import type { Rng } from '../../core/rng';
 
 export class CorpusTooShortError extends Error {
   override name = 'CorpusTooShortError';

@@ -3,10 +3,10 @@
 import { describe, expect, it } from 'vitest';
 import { getTestGpu } from '../testing/gpu';
 import { randint } from '../testing/random';
-import { Rng, freshSeed } from '../util/rng';
+import { Rng, freshSeed } from '../../core/rng';
 import { RefTrainer } from '../ref/trainer';
-import { DEFAULT_CONFIG, type GPTConfig } from '../model/config';
-import { DEFAULT_TRAIN, type TrainSettings } from './settings';
+import { DEFAULT_CONFIG, type GPTConfig } from '../../core/config';
+import { DEFAULT_TRAIN, type TrainSettings } from '../../core/settings';
 import { Trainer, type StepReport } from './trainer';
 import { countGpuCalls } from '../gpu/counters';
 

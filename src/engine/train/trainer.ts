@@ -9,14 +9,14 @@ import { ReadbackRing } from '../gpu/readback';
 import type { Tensor } from '../gpu/tensor';
 import { adamwUpdate, type AdamWDispatch } from '../kernels/adamw';
 import { gradNorm, gradNormPartialsLength } from '../kernels/gradnorm';
-import type { GPTConfig } from '../model/config';
+import type { GPTConfig } from '../../core/config';
 import { GptPlan } from '../model/gpt';
-import { initParams } from '../model/params';
+import { initParams } from '../../core/params';
 import { ModelWeights } from '../model/weights';
-import { Rng } from '../util/rng';
+import { Rng } from '../../core/rng';
 import { sampleBatch, splitTokens, type Split } from './data';
 import { learningRate } from './schedule';
-import type { TrainSettings } from './settings';
+import type { TrainSettings } from '../../core/settings';
 import { BatchStaging } from './staging';
 import { Snapshots } from './snapshots';
 

@@ -1,7 +1,7 @@
 // The Attention panel's state: the attention maps of the current prompt for every layer and
 // head, and which head is enlarged.
 import type { StateCreator } from 'zustand';
-import type { AttentionReport } from '../../worker/protocol';
+import type { AttentionReport } from '../../core/protocol';
 import { engine } from '../engine';
 import { asWire, type AppState } from '../types';
 

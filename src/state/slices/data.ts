@@ -1,7 +1,7 @@
 // The Data panel's state: the text, where it came from, the tokenizer and the stats the
 // worker reports once it has tokenized it.
 import type { StateCreator } from 'zustand';
-import type { DataReport, TokenizerChoice } from '../../worker/protocol';
+import type { DataReport, TokenizerChoice } from '../../core/protocol';
 import { engine } from '../engine';
 import { asWire, type AppState } from '../types';
 

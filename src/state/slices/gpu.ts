@@ -1,6 +1,6 @@
 // Whether WebGPU works here, the adapter, and whether the user chose the CPU instead.
 import type { StateCreator } from 'zustand';
-import type { AdapterReport, WireError } from '../../worker/protocol';
+import type { AdapterReport, WireError } from '../../core/protocol';
 import { engine } from '../engine';
 import { asWire, type AppState } from '../types';
 

@@ -1,8 +1,8 @@
 // The Model panel's state: size and variants, CPU or GPU, and the report of the model the
 // worker built (parameter count, memory estimate).
 import type { StateCreator } from 'zustand';
-import { DEFAULT_CONFIG } from '../../engine/model/config';
-import type { Backend, ModelChoice, ModelReport } from '../../worker/protocol';
+import { DEFAULT_CONFIG } from '../../core/config';
+import type { Backend, ModelChoice, ModelReport } from '../../core/protocol';
 import { engine } from '../engine';
 import { resetMetrics } from '../metrics';
 import { asWire, type AppState } from '../types';

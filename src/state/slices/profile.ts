@@ -1,6 +1,6 @@
 // The profiler's state: the last report and the action that asks the worker for one.
 import type { StateCreator } from 'zustand';
-import type { ProfileReport } from '../../worker/protocol';
+import type { ProfileReport } from '../../core/protocol';
 import { engine } from '../engine';
 import { asWire, type AppState } from '../types';
 

@@ -2,8 +2,8 @@
 // probability each had, and the logits of each step kept aside so the probability bars can
 // be re-shaped when a slider moves, without running the model again.
 import type { StateCreator } from 'zustand';
-import { DEFAULT_SAMPLING, type SamplingSettings } from '../../engine/sample/distribution';
-import type { Event } from '../../worker/protocol';
+import { DEFAULT_SAMPLING, type SamplingSettings } from '../../core/distribution';
+import type { Event } from '../../core/protocol';
 import { engine } from '../engine';
 import { asWire, type AppState } from '../types';
 

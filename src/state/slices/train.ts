@@ -3,8 +3,8 @@
 // clipping apply to a running model at its next step (and a learning-rate change is marked
 // on the chart).
 import type { StateCreator } from 'zustand';
-import { DEFAULT_TRAIN, type TrainSettings } from '../../engine/train/settings';
-import type { TrainChanges, TrainState } from '../../worker/protocol';
+import { DEFAULT_TRAIN, type TrainSettings } from '../../core/settings';
+import type { TrainChanges, TrainState } from '../../core/protocol';
 import { engine } from '../engine';
 import { markLr, metricsStore, resetMetrics } from '../metrics';
 import { asWire, type AppState } from '../types';

@@ -4,7 +4,7 @@
 // steps), so the panel re-renders per report, never per step.
 import { useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useAppStore } from '../../state/store';
-import type { AttentionReport } from '../../worker/protocol';
+import type { AttentionReport } from '../../core/protocol';
 import { FieldError, Panel } from '../controls/controls';
 import { useElementWidth } from './canvas';
 import { cssRgb, textOn, viridis } from './colormap';

@@ -2,7 +2,7 @@
 // causal mask, and the colour legend. Maps are drawn one pixel per cell and scaled up without
 // smoothing, so every cell has hard edges at any size.
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import type { AttentionReport } from '../../worker/protocol';
+import type { AttentionReport } from '../../core/protocol';
 import { cssVar, drawCrisp, mapImage, outlineCell, useCanvas, useElementWidth } from './canvas';
 import { cssGradient } from './colormap';
 import { cellAt, focusLayout, isAllowed, moveCursor, showsLabel, type Cell } from './layout';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AttentionReport } from '../../worker/protocol';
+import type { AttentionReport } from '../../core/protocol';
 import { argmax, describeHead, formatWeight, headMap, isWellFormed, readout, rowWeights, stripSummary } from './summary';
 
 /** A T×T map where each query puts `w` on key f(q) and spreads the rest over its past. */

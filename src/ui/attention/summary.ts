@@ -1,6 +1,6 @@
 // Words for what the maps show: the pointer readout, a one-line description of each head's
 // habit (the text alternative of its heatmap), and the weights that tint the token strip.
-import type { AttentionReport } from '../../worker/protocol';
+import type { AttentionReport } from '../../core/protocol';
 
 /** Weights are shown to two decimals; anything positive but below that reads "<0.01". */
 export function formatWeight(w: number): string {

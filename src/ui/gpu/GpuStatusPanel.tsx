@@ -1,7 +1,7 @@
 // Says whether WebGPU is available, which adapter the engine got, and whether every kernel
 // compiled; when something is wrong, what and how to fix it.
 import { useAppStore } from '../../state/store';
-import type { WireError } from '../../worker/protocol';
+import type { WireError } from '../../core/protocol';
 
 const fmtBytes = (n: number): string =>
   n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(0)} MiB` : `${(n / 1024).toFixed(0)} KiB`;

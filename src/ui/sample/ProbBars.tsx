@@ -2,7 +2,7 @@
 // page from the logits kept aside during sampling, under the sliders' current settings, so
 // moving temperature, top-k or top-p re-shapes the bars at once without running the model.
 import { useMemo } from 'react';
-import { nextTokenDistribution, type SamplingSettings } from '../../engine/sample/distribution';
+import { nextTokenDistribution, type SamplingSettings } from '../../core/distribution';
 import { tokenizerFromJSON, type Tokenizer } from '../../engine/tokenize';
 import { sampleLogits } from '../../state/slices/sample';
 import { useAppStore } from '../../state/store';

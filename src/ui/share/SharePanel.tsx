@@ -6,7 +6,7 @@ import { usePersistStore } from '../../state/persist';
 import { FieldError, Panel, Select } from '../controls/controls';
 import { ActionButton } from './ActionButton';
 import { RunsList } from './RunsList';
-import { DEFAULT_LINK_BUDGET } from '../../engine/io/share';
+import { DEFAULT_LINK_BUDGET } from '../../persist/share';
 import { autosaveView, describeLink, describeOnnxCheck, onnxVerdict, overBudgetNote } from './format';
 import { useFileActions, type OnnxProvider } from './useFileActions';
 import { useShareLink } from './useShareLink';

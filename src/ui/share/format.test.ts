@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG } from '../../engine/model/config';
+import { DEFAULT_CONFIG } from '../../core/config';
 import {
   MAX_RUN_NAME,
   autosaveView,

@@ -4,7 +4,7 @@
 // metrics-store subscriptions (useTrainStats, LossChart), never through React renders.
 import { useRef, useState, type ReactNode } from 'react';
 import { useAppStore, type AppState } from '../../state/store';
-import type { TrainState } from '../../worker/protocol';
+import type { TrainState } from '../../core/protocol';
 import { FieldError, NumberField, Panel } from '../controls/controls';
 import { LossChart } from './LossChart';
 import { TRAIN_FIELDS, type TrainFieldSpec } from './trainFields';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StepReport } from '../../worker/protocol';
+import type { StepReport } from '../../core/protocol';
 import { buildChartModel, lossExtent, MARGIN, placeLabels, tooltipPosition } from './chartModel';
 
 const steps: StepReport[] = [4.2, 3.1, 2.4, NaN].map((loss, i) => ({ step: i + 1, loss, lr: 1e-3, stepMs: 10, tokensPerSec: 1 }));

@@ -1,7 +1,7 @@
 // The loss chart's geometry: plot area inside the canvas, domains, scales and ticks, and where
 // the learning-rate labels go. Computed from the data and the canvas size alone (no canvas),
 // so the layout maths is unit-tested; drawChart.ts only paints what this decides.
-import type { EvalReport, StepReport } from '../../worker/protocol';
+import type { EvalReport, StepReport } from '../../core/protocol';
 import { formatLinearTick, formatLogTick, formatStepTick } from './format';
 import { linearScale, linearTicks, logDomain, logScale, logTicks, niceDomain, type Scale } from './scales';
 

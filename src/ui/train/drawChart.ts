@@ -2,7 +2,7 @@
 // the raw and smoothed train loss, validation points, and the hovered step. No layout
 // decisions here beyond text placement: chartModel.ts owns the geometry.
 import type { LrMark } from '../../state/metrics';
-import type { EvalReport, StepReport } from '../../worker/protocol';
+import type { EvalReport, StepReport } from '../../core/protocol';
 import { placeLabels, type ChartModel } from './chartModel';
 import { formatLr } from './format';
 import { decimateColumns, type PxPoint } from './series';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { StepReport } from '../../worker/protocol';
+import type { StepReport } from '../../core/protocol';
 import { chartSummary, computeStats } from './stats';
 
 const run = (n: number, ms = 50): StepReport[] =>

@@ -1,6 +1,6 @@
 // What the Train panel's readouts and the chart's text alternative say, computed from the
 // metrics store's arrays. Pure, so the wording and the ETA maths are unit-tested.
-import type { EvalReport, StepReport } from '../../worker/protocol';
+import type { EvalReport, StepReport } from '../../core/protocol';
 import { formatDuration, formatLoss, formatMs, formatRate, NONE } from './format';
 import { recentMedian } from './series';
 

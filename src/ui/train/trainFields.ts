@@ -1,6 +1,6 @@
 // The Train panel's settings: label, input constraints, whether a change applies to a running
 // model at its next step or rebuilds the model, and the check run before a value is sent.
-import type { TrainSettings } from '../../engine/train/settings';
+import type { TrainSettings } from '../../core/settings';
 
 export type TrainFieldKey = 'lr' | 'minLr' | 'warmupSteps' | 'maxSteps' | 'weightDecay' | 'gradClip' | 'evalEvery' | 'batchSize' | 'seed';
 

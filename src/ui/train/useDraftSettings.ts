@@ -3,7 +3,7 @@
 // model). A valid change to a live setting waits until typing pauses, so "0.001" typed
 // mid-run is one learning-rate change (one chart marker), not "0", then "0.001".
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { TrainSettings } from '../../engine/train/settings';
+import type { TrainSettings } from '../../core/settings';
 import { checkField, checkFields, FIELD_BY_KEY, type TrainFieldKey } from './trainFields';
 
 export const LIVE_COMMIT_DELAY_MS = 500;

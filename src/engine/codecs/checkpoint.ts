@@ -5,10 +5,10 @@
 //   tokenizer (TokenizerJSON), demo (DemoState JSON, optional), step (decimal).
 // A file from PyTorch may lack all of it; then the config is read from a nanoGPT-style
 // "config" (at least n_head) plus the tensor shapes, and the tokenizer must be supplied apart.
-import { validateConfig, type GPTConfig } from '../model/config';
-import { paramLayout } from '../model/params';
+import { validateConfig, type GPTConfig } from '../../core/config';
+import { paramLayout } from '../../core/params';
 import { tokenizerFromJSON, type TokenizerJSON } from '../tokenize';
-import { parseDemo, type DemoState } from './demo';
+import { parseDemo, type DemoState } from '../../persist/demo';
 import { InvalidCheckpointError, readSafetensors, writeSafetensors, type ReadTensor, type TensorToWrite } from './safetensors';
 
 export { InvalidCheckpointError } from './safetensors';

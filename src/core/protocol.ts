@@ -1,11 +1,11 @@
 // The one typed message protocol between the app and the engine worker. Requests carry an
 // id; each gets exactly one reply with the same id. Events (progress, metrics, sample tokens,
 // state changes) flow from the worker without a request. Errors cross as plain data.
-import type { GPTConfig } from '../engine/model/config';
-import type { MemoryEstimate } from '../engine/model/memory';
+import type { GPTConfig } from './config';
+import type { MemoryEstimate } from './memory';
 import type { GenerateOptions } from '../engine/sample/generate';
 import type { TokenizerJSON } from '../engine/tokenize';
-import type { TrainSettings } from '../engine/train/settings';
+import type { TrainSettings } from './settings';
 import type { EvalReport, StepReport } from '../engine/train/trainer';
 import type { ProfileReport } from '../engine/gpu/profiler';
 

@@ -2,7 +2,7 @@
 // are laid out in the one flat parameter buffer. Tensors that take weight decay (the 2-D
 // weights) come first, so AdamW decays exactly the elements below one offset.
 import type { GPTConfig } from './config';
-import { Rng } from '../util/rng';
+import { Rng } from './rng';
 
 export interface ParamSpec {
   name: string;

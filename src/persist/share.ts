@@ -15,10 +15,10 @@
 //
 // Links come from strangers, so decoding checks everything and fails with one
 // InvalidShareLinkError whose message can be shown as is next to the link box.
-import type { GPTConfig } from '../model/config';
-import { MAX_VOCAB_SIZE } from '../tokenize';
+import type { GPTConfig } from '../core/config';
+import { MAX_VOCAB_SIZE } from '../engine/tokenize';
 import { InvalidDemoError, parseDemo, type DemoState } from './demo';
-import { QuantizeError, dequantizeParams, quantizeParams } from './quantize';
+import { QuantizeError, dequantizeParams, quantizeParams } from '../engine/codecs/quantize';
 import { InflateTooLargeError, deflateRaw, fromBase64Url, inflateRawBounded, toBase64Url } from './share-bytes';
 import { FLAG_WEIGHTS, InvalidShareLinkError, MESSAGES, SHARE_MAGIC, openEnvelope, sealEnvelope } from './share-envelope';
 

@@ -1,5 +1,5 @@
 // The page's side of the worker protocol: typed requests returning promises.
-import type { Event, Request, ResultOf, RequestType, WireError, WorkerMessage } from './protocol';
+import type { Event, Request, ResultOf, RequestType, WireError, WorkerMessage } from '../core/protocol';
 
 export class WorkerRequestError extends Error {
   constructor(readonly wire: WireError) {

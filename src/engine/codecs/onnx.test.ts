@@ -2,10 +2,10 @@
 // independent minimal protobuf reader: header, signature, every weight bit for bit, the
 // operators each variant should (and should not) use, and a topological node order.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type GPTConfig } from '../model/config';
-import { initParams, paramLayout, paramSpecs } from '../model/params';
+import { DEFAULT_CONFIG, type GPTConfig } from '../../core/config';
+import { initParams, paramLayout, paramSpecs } from '../../core/params';
 import { sinusoidalPosition } from '../ref/encoder';
-import { freshSeed } from '../util/rng';
+import { freshSeed } from '../../core/rng';
 import { exportOnnx, OnnxExportError } from './onnx';
 import { encodeTag, encodeVarint, ProtoWriter } from './onnx-proto';
 

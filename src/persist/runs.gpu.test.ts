@@ -1,9 +1,9 @@
 // The run store on the browser's real IndexedDB (no fakes, except the factories that stand in
 // for a browser without one). Each test uses its own database and deletes it afterwards.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_CONFIG } from '../model/config';
-import { DEFAULT_TRAIN } from '../train/settings';
-import { Rng, freshSeed } from '../util/rng';
+import { DEFAULT_CONFIG } from '../core/config';
+import { DEFAULT_TRAIN } from '../core/settings';
+import { Rng, freshSeed } from '../core/rng';
 import { DEFAULT_DEMO_SAMPLE, DEMO_FORMAT, DEMO_VERSION, type DemoState } from './demo';
 import {
   CorruptRunError,

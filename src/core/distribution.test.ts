@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../util/rng';
+import { Rng } from './rng';
 import { drawToken, nextTokenDistribution } from './distribution';
 
 const logits = [2, 1, 0, -1, 3];

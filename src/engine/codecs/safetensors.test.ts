@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../util/rng';
+import { Rng, freshSeed } from '../../core/rng';
 import { InvalidCheckpointError, halfToFloat, readSafetensors, writeSafetensors, type TensorToWrite } from './safetensors';
 
 const seed = freshSeed();

@@ -1,11 +1,11 @@
 // The exported ONNX model run by onnxruntime-web in the browser, on the wasm and webgpu
 // execution providers, against the float64 reference model's logits, for every variant.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type GPTConfig } from '../model/config';
-import { initParams, paramLayout } from '../model/params';
-import { RefGPT } from '../ref/model';
-import { Rng, freshSeed } from '../util/rng';
-import { exportOnnx } from './onnx';
+import { DEFAULT_CONFIG, type GPTConfig } from '../core/config';
+import { initParams, paramLayout } from '../core/params';
+import { RefGPT } from '../engine/ref/model';
+import { Rng, freshSeed } from '../core/rng';
+import { exportOnnx } from '../engine/codecs/onnx';
 import { OnnxRunError, loadOrt, runOnnx, type OrtProvider } from './ort';
 
 const tiny: GPTConfig = { ...DEFAULT_CONFIG, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 11 };

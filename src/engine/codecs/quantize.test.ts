@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type GPTConfig } from '../model/config';
-import { paramLayout } from '../model/params';
-import { Rng, freshSeed } from '../util/rng';
+import { DEFAULT_CONFIG, type GPTConfig } from '../../core/config';
+import { paramLayout } from '../../core/params';
+import { Rng, freshSeed } from '../../core/rng';
 import { QuantizeError, dequantizeParams, packedSize, quantizeParams } from './quantize';
 
 const small: GPTConfig = { ...DEFAULT_CONFIG, nLayer: 2, nHead: 2, nEmbd: 12, blockSize: 9, vocabSize: 23 };

@@ -1,6 +1,6 @@
 // The activation table for one (B, T): every tensor the forward writes and the backward
 // reads, plus the backward's scratch. Allocation and the memory estimate both use it.
-import type { DType } from '../gpu/tensor';
+import type { DType } from '../engine/gpu/tensor';
 import type { GPTConfig } from './config';
 
 export interface ActSpec {

@@ -2,9 +2,9 @@
 // sampling settings. The share link, the autosave and the checkpoint file all carry it, so a
 // demo means the same thing wherever it travels. It arrives from untrusted places (a link,
 // a file), so parseDemo validates every field and names the first bad one.
-import { DEFAULT_CONFIG, validateConfig, type GPTConfig } from '../model/config';
-import { DEFAULT_TRAIN, validateSettings, type TrainSettings } from '../train/settings';
-import { DEFAULT_SAMPLING, type SamplingSettings } from '../sample/distribution';
+import { DEFAULT_CONFIG, validateConfig, type GPTConfig } from '../core/config';
+import { DEFAULT_TRAIN, validateSettings, type TrainSettings } from '../core/settings';
+import { DEFAULT_SAMPLING, type SamplingSettings } from '../core/distribution';
 
 export const DEMO_FORMAT = 'gpt-playground/demo';
 export const DEMO_VERSION = 1;

@@ -1,7 +1,7 @@
 // From logits to the next-token distribution the user sees: temperature, then top-k, then
 // top-p (nucleus), renormalised; greedy takes the arg-max. Done on the CPU in float64 from
 // logits kept aside, so the probability bars re-shape at once when a slider moves.
-import type { Rng } from '../util/rng';
+import type { Rng } from './rng';
 
 export interface SamplingSettings {
   /** Divides the logits; → 0 approaches greedy, 1 is the model's own distribution. */

@@ -4,8 +4,8 @@
 //
 // Symmetric (no zero point) so that an exact zero — a bias at initialisation, a pruned
 // weight — dequantises to exactly zero, and one float per tensor is all the metadata.
-import type { GPTConfig } from '../model/config';
-import { paramLayout, type ParamLayout } from '../model/params';
+import type { GPTConfig } from '../../core/config';
+import { paramLayout, type ParamLayout } from '../../core/params';
 
 export interface QuantizedParams {
   /** One step size per tensor, in layout order: value ≈ q · scale. Zero for an all-zero tensor. */

@@ -11,8 +11,8 @@
 // variance, as the reference). GELU is GPT-2's tanh form spelt out in Mul/Add/Tanh. The causal
 // mask is a constant boolean (blockSize, blockSize) lower triangle sliced to (T, T), and masked
 // scores become a real −∞ through Where; every row keeps its diagonal, so softmax is NaN-free.
-import { validateConfig, type GPTConfig } from '../model/config';
-import { paramLayout } from '../model/params';
+import { validateConfig, type GPTConfig } from '../../core/config';
+import { paramLayout } from '../../core/params';
 import { sinusoidalPosition } from '../ref/encoder';
 import { attrFloat, attrInt, attrInts, encodeModel, GraphBuilder, type OnnxValueInfo } from './onnx-graph';
 

@@ -1,12 +1,12 @@
 // The share-link codec where it really runs: Chromium's CompressionStream and
 // DecompressionStream, whose error behaviour differs from Node's (share.test.ts covers the rest).
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type GPTConfig } from '../model/config';
-import { initParams, paramLayout } from '../model/params';
-import { DEFAULT_TRAIN } from '../train/settings';
-import { freshSeed } from '../util/rng';
+import { DEFAULT_CONFIG, type GPTConfig } from '../core/config';
+import { initParams, paramLayout } from '../core/params';
+import { DEFAULT_TRAIN } from '../core/settings';
+import { freshSeed } from '../core/rng';
 import { DEFAULT_DEMO_SAMPLE, DEMO_FORMAT, DEMO_VERSION, type DemoState } from './demo';
-import { dequantizeParams, quantizeParams } from './quantize';
+import { dequantizeParams, quantizeParams } from '../engine/codecs/quantize';
 import { InvalidShareLinkError, SHARE_PREFIX, decodeShareLink, encodeShareLink } from './share';
 import { toBase64Url } from './share-bytes';
 import { sealEnvelope } from './share-envelope';

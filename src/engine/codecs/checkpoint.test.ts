@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { GPTConfig } from '../model/config';
-import { initParams, paramLayout } from '../model/params';
+import type { GPTConfig } from '../../core/config';
+import { initParams, paramLayout } from '../../core/params';
 import { RefGPT } from '../ref/model';
 import { CharTokenizer, trainBpe, type Tokenizer } from '../tokenize';
-import { DEFAULT_TRAIN } from '../train/settings';
-import { Rng, freshSeed } from '../util/rng';
+import { DEFAULT_TRAIN } from '../../core/settings';
+import { Rng, freshSeed } from '../../core/rng';
 import { exportCheckpoint, importCheckpoint, InvalidCheckpointError } from './checkpoint';
-import { DEFAULT_DEMO_SAMPLE, DEMO_FORMAT, DEMO_VERSION, type DemoState } from './demo';
+import { DEFAULT_DEMO_SAMPLE, DEMO_FORMAT, DEMO_VERSION, type DemoState } from '../../persist/demo';
 import { readSafetensors, writeSafetensors, type TensorToWrite } from './safetensors';
 
 const seed = freshSeed();

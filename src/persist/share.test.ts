@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_CONFIG, type GPTConfig } from '../model/config';
-import { initParams, paramLayout } from '../model/params';
-import { DEFAULT_TRAIN } from '../train/settings';
-import { Rng, freshSeed } from '../util/rng';
+import { DEFAULT_CONFIG, type GPTConfig } from '../core/config';
+import { initParams, paramLayout } from '../core/params';
+import { DEFAULT_TRAIN } from '../core/settings';
+import { Rng, freshSeed } from '../core/rng';
 import { DEFAULT_DEMO_SAMPLE, DEMO_FORMAT, DEMO_VERSION, type DemoState } from './demo';
-import { dequantizeParams, quantizeParams } from './quantize';
+import { dequantizeParams, quantizeParams } from '../engine/codecs/quantize';
 import { DEFAULT_LINK_BUDGET, InvalidShareLinkError, SHARE_PREFIX, decodeShareLink, encodeShareLink } from './share';
 import { crc32, deflateRaw, fromBase64Url, inflateRawBounded, toBase64Url } from './share-bytes';
 import { FLAG_WEIGHTS, HEADER_BYTES, sealEnvelope } from './share-envelope';
