@@ -36,7 +36,7 @@ export class EngineClient {
   }
 
   static create(): EngineClient {
-    return new EngineClient(new Worker(new URL('./engine.worker.ts', import.meta.url), { type: 'module' }));
+    return new EngineClient(new Worker(new URL('../worker/engine.worker.ts', import.meta.url), { type: 'module' }));
   }
 
   request<T extends RequestType>(type: T, body: Omit<Extract<Request, { type: T }>, 'id' | 'type'> = {} as never): Promise<ResultOf[T]> {

@@ -1,7 +1,9 @@
 // The activation table for one (B, T): every tensor the forward writes and the backward
 // reads, plus the backward's scratch. Allocation and the memory estimate both use it.
-import type { DType } from '../engine/gpu/tensor';
 import type { GPTConfig } from './config';
+
+/** Element types of GPU tensors. */
+export type DType = 'f32' | 'u32' | 'i32';
 
 export interface ActSpec {
   name: string;

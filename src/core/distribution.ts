@@ -77,3 +77,9 @@ export function drawToken(probs: ArrayLike<number>, rng: Rng): number {
   }
   return last; // rounding left u just above the total
 }
+
+/** What a generation asks for: the sampling settings, how many tokens, and the seed. */
+export interface GenerateOptions extends SamplingSettings {
+  maxTokens: number;
+  seed: number;
+}

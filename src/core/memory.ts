@@ -1,6 +1,7 @@
 // Memory preflight: the bytes a training run needs, computed from the same tables the engine
 // allocates from, checked against the device's limits before anything is allocated.
 import type { GPTConfig } from './config';
+import { formatBytes } from './format';
 import { activationSpecs } from './activations';
 import { paramLayout } from './params';
 
@@ -41,9 +42,6 @@ export function estimateMemory(c: GPTConfig, B: number, T: number, training = tr
   const adam = training ? 2 * paramBytes : 0;
   return { params: paramBytes, grads, adam, activations, total: paramBytes + grads + adam + activations, largest };
 }
-
-export const formatBytes = (n: number): string =>
-  n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(2)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(1)} MiB` : `${(n / 1024).toFixed(1)} KiB`;
 
 /** Null when the run fits; otherwise a message with the numbers and what to change. */
 export function checkMemory(e: MemoryEstimate, limits: DeviceMemoryLimits, c: GPTConfig, B: number, T: number): string | null {

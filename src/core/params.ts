@@ -108,3 +108,11 @@ export function initParams(c: GPTConfig, layout: ParamLayout, seed: number): Flo
   }
   return out;
 }
+
+/** int8 per-tensor quantised parameters (engine/codecs/quantize.ts), as a share link carries them. */
+export interface QuantizedParams {
+  /** One step size per tensor, in layout order: value ≈ q · scale. Zero for an all-zero tensor. */
+  scales: Float32Array;
+  /** The tensors' elements only (no alignment padding), in layout order, each in [-127, 127]. */
+  q: Int8Array;
+}

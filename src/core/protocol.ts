@@ -2,12 +2,12 @@
 // id; each gets exactly one reply with the same id. Events (progress, metrics, sample tokens,
 // state changes) flow from the worker without a request. Errors cross as plain data.
 import type { GPTConfig } from './config';
+import type { GenerateOptions } from './distribution';
 import type { MemoryEstimate } from './memory';
-import type { GenerateOptions } from '../engine/sample/generate';
-import type { TokenizerJSON } from '../engine/tokenize';
+import type { QuantizedParams } from './params';
+import type { EvalReport, ProfileReport, StepReport } from './reports';
 import type { TrainSettings } from './settings';
-import type { EvalReport, StepReport } from '../engine/train/trainer';
-import type { ProfileReport } from '../engine/gpu/profiler';
+import type { TokenizerJSON } from './tokenizer-json';
 
 export type { EvalReport, StepReport, ProfileReport };
 
@@ -28,6 +28,8 @@ export interface DataReport {
   trainTokens: number;
   valTokens: number;
   tokenizer: TokenizerJSON;
+  /** Printable label of every token id ('␣', '↵', '<0xE2>'), for the probability bars. */
+  labels: string[];
 }
 
 export type Backend = 'gpu' | 'cpu';
@@ -53,6 +55,27 @@ export interface InitialState {
   step: number;
 }
 
+/** What a model can start from: saved weights (and optimizer state), or a share link's int8 weights. */
+export type ModelInit = InitialState | { quantized: QuantizedParams; step: number };
+
+/** A checkpoint file as the worker read it; `demo` is the app's JSON, unchecked (persist/demo.ts checks it). */
+export interface CheckpointContents {
+  config: GPTConfig;
+  params: Float32Array;
+  step: number;
+  tokenizer: TokenizerJSON | null;
+  demo: unknown;
+}
+
+/** How far onnxruntime-web's logits for the exported model are from the engine's own. */
+export interface OnnxCheck {
+  maxAbsDiff: number;
+  maxRelDiff: number;
+  tokens: number;
+}
+
+export type OnnxProvider = 'wasm' | 'webgpu';
+
 export interface AttentionReport {
   /** Printable label of each prompt token (the heatmaps' axes). */
   tokens: string[];
@@ -72,7 +95,7 @@ export type TrainState = 'idle' | 'running' | 'paused' | 'done' | 'diverged';
 export type Request =
   | { id: number; type: 'probe' }
   | { id: number; type: 'setData'; text: string; tokenizer: TokenizerChoice }
-  | { id: number; type: 'createModel'; model: ModelChoice; train: TrainSettings; backend: Backend; init?: InitialState }
+  | { id: number; type: 'createModel'; model: ModelChoice; train: TrainSettings; backend: Backend; init?: ModelInit }
   | { id: number; type: 'train'; action: 'start' | 'pause' | 'step' }
   | { id: number; type: 'updateTrain'; changes: TrainChanges }
   | { id: number; type: 'evaluate' }
@@ -82,6 +105,14 @@ export type Request =
   | { id: number; type: 'getParams' }
   | { id: number; type: 'getState' }
   | { id: number; type: 'logits'; ids: number[] }
+  /** The model as a safetensors checkpoint, with the app's demo JSON in its metadata. */
+  | { id: number; type: 'exportCheckpoint'; demo: unknown }
+  | { id: number; type: 'readCheckpoint'; bytes: Uint8Array }
+  | { id: number; type: 'exportOnnx' }
+  /** Runs the ONNX export of the model through onnxruntime-web on the prompt's tokens. */
+  | { id: number; type: 'verifyOnnx'; provider: OnnxProvider; prompt: string }
+  /** The weights quantised to int8, for a share link. */
+  | { id: number; type: 'quantizedParams' }
   | { id: number; type: 'profile'; what: 'step' | 'token' }
   | { id: number; type: 'dispose' };
 
@@ -99,6 +130,11 @@ export interface ResultOf {
   getParams: { step: number; params: Float32Array };
   getState: InitialState;
   logits: Float32Array;
+  exportCheckpoint: { bytes: Uint8Array; step: number };
+  readCheckpoint: CheckpointContents;
+  exportOnnx: { bytes: Uint8Array; step: number };
+  verifyOnnx: OnnxCheck;
+  quantizedParams: { quantized: QuantizedParams; config: GPTConfig; step: number };
   profile: ProfileReport;
   dispose: null;
 }

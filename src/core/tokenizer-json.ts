@@ -62,3 +62,28 @@ export function checkVocabSize(obj: Record<string, unknown>, actual: number): vo
     fail(`"vocabSize" is ${describe(obj.vocabSize)} but the table defines ${actual} tokens`);
   }
 }
+
+export type TokenizerKind = 'char' | 'bpe';
+
+export interface TokenizerJSONHeader {
+  format: typeof TOKENIZER_FORMAT;
+  version: typeof TOKENIZER_VERSION;
+  /** Redundant (derivable from the table); checked on load to catch truncation or edits. */
+  vocabSize: number;
+}
+
+export interface CharTokenizerJSON extends TokenizerJSONHeader {
+  kind: 'char';
+  /** Token id i is codePoints[i]; strictly increasing; 0xD800..0xDFFF stand for lone surrogates. */
+  codePoints: number[];
+}
+
+export interface BpeTokenizerJSON extends TokenizerJSONHeader {
+  kind: 'bpe';
+  /** Name of the pre-split pattern the merges were learned with (see pretokenize.ts). */
+  split: string;
+  /** merges[i] = [left, right] makes token 256 + i; both ids must be below 256 + i. */
+  merges: [number, number][];
+}
+
+export type TokenizerJSON = CharTokenizerJSON | BpeTokenizerJSON;

@@ -98,3 +98,25 @@ export function parseDemo(value: unknown): DemoState {
 }
 
 export const DEFAULT_DEMO_SAMPLE = { ...DEFAULT_SAMPLING, prompt: '', maxTokens: 200, seed: 42 };
+
+/**
+ * The demo a checkpoint file carries, checked against the model and tokenizer the file holds:
+ * a mismatch means an edited file. Throws InvalidDemoError whose message names the problem.
+ */
+export function checkpointDemo(raw: unknown, config: GPTConfig, tokenizerKind: string | null): DemoState {
+  let demo: DemoState;
+  try {
+    demo = parseDemo(raw);
+  } catch (e) {
+    throw new InvalidDemoError(`The checkpoint's "demo" metadata: ${(e as Error).message}`);
+  }
+  for (const key of Object.keys(demo.model) as (keyof DemoState['model'])[]) {
+    if (demo.model[key] !== config[key]) {
+      throw new InvalidDemoError(`The checkpoint's demo has ${key} ${String(demo.model[key])} but its config has ${String(config[key])} (the file was edited).`);
+    }
+  }
+  if (tokenizerKind !== null && demo.tokenizer.kind !== tokenizerKind) {
+    throw new InvalidDemoError(`The checkpoint's demo uses a ${demo.tokenizer.kind} tokenizer but its tokenizer is ${tokenizerKind} (the file was edited).`);
+  }
+  return demo;
+}

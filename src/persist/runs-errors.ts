@@ -2,6 +2,7 @@
 // problems as DOMExceptions with terse names, thrown synchronously by some calls, delivered
 // on a request's `error` or a transaction's `error` by others; mapStorageError turns any of
 // them into one of ours, and is exported so the mapping can be tested directly.
+import { formatBytes } from '../core/format';
 
 /** IndexedDB cannot be used at all: missing, disabled, private browsing, or blocked by another tab. */
 export class StorageUnavailableError extends Error {
@@ -30,13 +31,6 @@ export class CorruptRunError extends Error {
   override name = 'CorruptRunError';
 }
 
-/** "850 bytes", "12.3 kB", "4.5 MB" (decimal units, as browsers' storage settings show them). */
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} bytes`;
-  if (n < 1e6) return `${(n / 1e3).toFixed(1)} kB`;
-  if (n < 1e9) return `${(n / 1e6).toFixed(1)} MB`;
-  return `${(n / 1e9).toFixed(2)} GB`;
-}
 
 const errorName = (e: unknown): string => (e && typeof e === 'object' && 'name' in e ? String((e as { name: unknown }).name) : '');
 

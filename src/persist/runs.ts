@@ -10,7 +10,7 @@
 import { parseDemo, type DemoState } from './demo';
 import { CorruptRunError, StorageUnavailableError, mapStorageError } from './runs-errors';
 
-export { CorruptRunError, StorageQuotaError, StorageUnavailableError, formatBytes, isQuotaError, mapStorageError } from './runs-errors';
+export { CorruptRunError, StorageQuotaError, StorageUnavailableError, isQuotaError, mapStorageError } from './runs-errors';
 
 export const RUNS_DB_NAME = 'gpt-playground';
 export const STORE = { summaries: 'run-summaries', bodies: 'run-bodies', weights: 'run-weights', settings: 'settings' } as const;

@@ -31,7 +31,7 @@ function makeWeights(m: DemoState['model'], rng: Rng, vocabSize = 31) {
   const layout = paramLayout(config);
   const params = initParams(config, layout, rng.nextU32());
   for (const e of layout.entries) for (let j = 0; j < e.size; j++) params[e.offset + j] += rng.normal() * 0.01;
-  return { params, config, step: rng.int(100_000) };
+  return { params, quantized: quantizeParams(config, params), config, step: rng.int(100_000) };
 }
 
 async function rejects(fragment: string, problem: string, message: RegExp | string) {
@@ -117,12 +117,13 @@ describe('share link round trip', () => {
       expect(back.demo).toEqual(demo);
       expect(back.weights!.step).toBe(w.step);
       expect(back.weights!.config).toEqual(w.config);
-      const q = quantizeParams(w.config, w.params);
-      // Exactly what dequantising the quantised weights gives, and so within scale/2 of each value.
-      expect(back.weights!.params, `seed ${seed}`).toEqual(dequantizeParams(w.config, q));
+      const q = w.quantized;
+      // Exactly the quantised weights, and so, dequantised, within scale/2 of each value.
+      expect(back.weights!.quantized, `seed ${seed}`).toEqual(q);
+      const params = dequantizeParams(w.config, back.weights!.quantized);
       paramLayout(w.config).entries.forEach((e, k) => {
         for (let j = 0; j < e.size; j++) {
-          const err = Math.abs(back.weights!.params[e.offset + j] - w.params[e.offset + j]);
+          const err = Math.abs(params[e.offset + j] - w.params[e.offset + j]);
           if (err > q.scales[k] * 0.5001) throw new Error(`${e.name}[${j}] off by ${err} > scale/2 (seed ${seed})`);
         }
       });
@@ -151,7 +152,7 @@ describe('share link round trip', () => {
   it('refuses to encode weights that do not belong to the demo’s model', async () => {
     const w = makeWeights(model, new Rng(1));
     await expect(encodeShareLink(makeDemo({}, { ...model, nLayer: 1 }), w)).rejects.toThrow(/config does not describe/);
-    await expect(encodeShareLink(makeDemo(), { ...w, params: w.params.subarray(1) })).rejects.toThrow(/parameters given/);
+    await expect(encodeShareLink(makeDemo(), { ...w, quantized: { ...w.quantized, q: w.quantized.q.subarray(1) } })).rejects.toThrow(/values given, the model has/);
   });
 });
 

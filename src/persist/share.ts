@@ -11,14 +11,17 @@
 //              u32 LE  step
 //              u32 LE  tensor count
 //              f32 LE  scale per tensor
-//              i8      every tensor's elements, layout order, no padding (quantize.ts)
+//              i8      every tensor's elements, layout order, no padding
+//
+// The weights are quantised and dequantised by the engine (engine/codecs/quantize.ts, in the
+// worker); this codec carries the int8 tensors and their scales and checks that they fit.
 //
 // Links come from strangers, so decoding checks everything and fails with one
 // InvalidShareLinkError whose message can be shown as is next to the link box.
 import type { GPTConfig } from '../core/config';
-import { MAX_VOCAB_SIZE } from '../engine/tokenize';
+import { paramLayout, type QuantizedParams } from '../core/params';
+import { MAX_VOCAB_SIZE } from '../core/tokenizer-json';
 import { InvalidDemoError, parseDemo, type DemoState } from './demo';
-import { QuantizeError, dequantizeParams, quantizeParams } from '../engine/codecs/quantize';
 import { InflateTooLargeError, deflateRaw, fromBase64Url, inflateRawBounded, toBase64Url } from './share-bytes';
 import { FLAG_WEIGHTS, InvalidShareLinkError, MESSAGES, SHARE_MAGIC, openEnvelope, sealEnvelope } from './share-envelope';
 
@@ -35,8 +38,8 @@ const MAX_FRAGMENT_CHARS = 64 * 1024 * 1024;
 const MAGIC_B64 = toBase64Url(new TextEncoder().encode(SHARE_MAGIC)).slice(0, 5);
 
 export interface ShareWeights {
-  /** The flat parameter buffer of `config`'s layout (paramLayout). */
-  params: Float32Array;
+  /** The parameters quantised to int8 per tensor (the worker's quantizedParams request). */
+  quantized: QuantizedParams;
   /** Must describe the demo's model, plus the tokenizer's vocabulary size. */
   config: GPTConfig;
   step: number;
@@ -58,11 +61,11 @@ export interface EncodedShareLink {
 export interface DecodedShareLink {
   demo: DemoState;
   /**
-   * Dequantised weights (within half a quantisation step of the originals) and the config
-   * they fit, which is the demo's model with the vocabulary size the link carries: the app
-   * should check its tokenizer rebuilt from the corpus has that many tokens.
+   * The int8 weights, checked to fit the config (the engine dequantises them), and that
+   * config: the demo's model with the vocabulary size the link carries. The app should check
+   * that its tokenizer rebuilt from the corpus has that many tokens.
    */
-  weights: { params: Float32Array; step: number; config: GPTConfig } | null;
+  weights: ShareWeights | null;
 }
 
 /** Builds the share-link fragment for a demo, with quantised weights when they fit the budget. */
@@ -99,7 +102,11 @@ function weightsSection(demo: DemoState, w: ShareWeights): Uint8Array[] {
     throw new Error(`encodeShareLink: vocabSize ${c.vocabSize} is out of range`);
   }
   if (!Number.isInteger(w.step) || w.step < 0 || w.step > 0xffffffff) throw new Error(`encodeShareLink: step ${w.step} is not a u32`);
-  const { scales, q } = quantizeParams(c, w.params);
+  const { scales, q } = w.quantized;
+  const expect = expectedCounts(c);
+  if (scales.length !== expect.tensors || q.length !== expect.elements) {
+    throw new Error(`encodeShareLink: ${scales.length} scales and ${q.length} values given, the model has ${expect.tensors} tensors and ${expect.elements} parameters`);
+  }
   const meta = new Uint8Array(12 + 4 * scales.length);
   const view = new DataView(meta.buffer);
   view.setUint32(0, c.vocabSize, true);
@@ -179,7 +186,7 @@ function linkText(input: string): string {
 const invalidDemo = (why: string) => new InvalidShareLinkError('invalid-demo', `The link's demo cannot be used: ${why}.`);
 const invalidWeights = (why: string) => new InvalidShareLinkError('invalid-weights', `The link's weights do not fit its model: ${why}.`);
 
-function readWeights(demo: DemoState, bytes: Uint8Array): { params: Float32Array; step: number; config: GPTConfig } {
+function readWeights(demo: DemoState, bytes: Uint8Array): ShareWeights {
   if (bytes.length < 12) throw invalidWeights('the weights section is cut short');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const vocabSize = view.getUint32(0, true);
@@ -195,13 +202,12 @@ function readWeights(demo: DemoState, bytes: Uint8Array): { params: Float32Array
   if (qBytes !== expect.elements) throw invalidWeights(`it has ${Math.max(0, qBytes)} values, the model has ${expect.elements} parameters`);
   const scales = new Float32Array(nTensors);
   for (let i = 0; i < nTensors; i++) scales[i] = view.getFloat32(12 + 4 * i, true);
-  const q = new Int8Array(bytes.buffer, bytes.byteOffset + 12 + 4 * nTensors, qBytes);
-  try {
-    return { params: dequantizeParams(config, { scales, q }), step, config };
-  } catch (e) {
-    if (e instanceof QuantizeError) throw invalidWeights(e.message.replace(/^dequantizeParams: /, ''));
-    throw e;
-  }
+  // The counts fit, so the layout is the model's own size and cheap to build.
+  paramLayout(config).entries.forEach((e, i) => {
+    if (!(Number.isFinite(scales[i]) && scales[i] >= 0)) throw invalidWeights(`the scale of ${e.name} is ${scales[i]}, not a finite number ≥ 0`);
+  });
+  const q = new Int8Array(bytes.buffer, bytes.byteOffset + 12 + 4 * nTensors, qBytes).slice();
+  return { quantized: { scales, q }, step, config };
 }
 
 /** Tensor and element counts of paramSpecs(config), by formula (see model/params.ts). */

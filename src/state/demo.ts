@@ -2,6 +2,7 @@
 // checkpoint carry: what the current demo is, and how to make the store show a given one.
 import { findCorpus } from '../corpora';
 import { DEMO_FORMAT, DEMO_VERSION, type DemoState } from '../persist/demo';
+import type { ModelInit } from '../core/protocol';
 import type { AppState } from './types';
 import { useAppStore } from './store';
 import { resetMetrics } from './metrics';
@@ -19,12 +20,8 @@ export function currentDemo(s: AppState = useAppStore.getState()): DemoState {
   };
 }
 
-export interface InitialWeights {
-  params: Float32Array;
-  m?: Float32Array;
-  v?: Float32Array;
-  step: number;
-}
+/** Weights the next model build starts from: saved (with Adam state) or a link's int8 ones. */
+export type InitialWeights = ModelInit;
 
 /** Puts a demo into the store; with weights, the next model build starts from them. */
 export function applyDemo(demo: DemoState, weights: InitialWeights | null = null): void {

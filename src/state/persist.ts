@@ -2,13 +2,13 @@
 // running session to IndexedDB (periodically, on pause, and when the tab is hidden), with the
 // restore on load: a link in the address, else the last active run.
 import { create } from 'zustand';
-import { exportCheckpoint, importCheckpoint } from '../engine/codecs/checkpoint';
-import { parseDemo } from '../persist/demo';
-import { exportOnnx } from '../engine/codecs/onnx';
-import { runOnnx } from '../worker/ort';
+import type { OnnxCheck, OnnxProvider } from '../core/protocol';
+import { checkpointDemo, parseDemo } from '../persist/demo';
 import { openRunStore, type RunStore, type RunSummary } from '../persist/runs';
 import { decodeShareLink, encodeShareLink, SHARE_PREFIX } from '../persist/share';
-import { tokenizerFromJSON } from '../engine/tokenize';
+
+export type { RunSummary } from '../persist/runs';
+export { DEFAULT_LINK_BUDGET } from '../persist/share';
 import { applyDemo, currentDemo } from './demo';
 import { engine } from './engine';
 import { metricsStore } from './metrics';
@@ -54,32 +54,27 @@ function modelName(): string {
 
 export async function shareLink(): Promise<{ url: string; bytes: number; includesWeights: boolean; overBudget: boolean }> {
   const s = useAppStore.getState();
-  let weights;
-  if (s.modelReport) {
-    const { params, step } = await engine().request('getParams');
-    weights = { params, config: s.modelReport.config, step };
-  }
+  const weights = s.modelReport ? await engine().request('quantizedParams') : undefined;
   const enc = await encodeShareLink(currentDemo(), weights);
   const url = `${location.origin}${location.pathname}${location.search}${enc.fragment}`;
   return { url, bytes: enc.bytes, includesWeights: enc.includesWeights, overBudget: enc.overBudget };
 }
 
 export async function exportCheckpointFile(): Promise<{ blob: Blob; filename: string }> {
-  const { config, tokenizer } = requireModel();
-  const { params, step } = await engine().request('getParams');
-  const bytes = exportCheckpoint(config, params, { tokenizer, demo: currentDemo(), step });
+  requireModel();
+  const { bytes, step } = await engine().request('exportCheckpoint', { demo: currentDemo() });
   return { blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), filename: `gpt-playground-${modelName()}-step${step}.safetensors` };
 }
 
 export async function importCheckpointFile(file: File): Promise<void> {
-  const imp = importCheckpoint(new Uint8Array(await file.arrayBuffer()));
+  const imp = await engine().request('readCheckpoint', { bytes: new Uint8Array(await file.arrayBuffer()) });
   await saveNow();
-  if (!imp.demo) {
+  if (imp.demo === null) {
     throw new Error(
       'This checkpoint has no GPT Playground demo in its metadata, so the text it was trained on is unknown. Export it from the playground, or add the metadata as docs/checkpoints.md shows.',
     );
   }
-  applyDemo(imp.demo, { params: imp.params, step: imp.step });
+  applyDemo(checkpointDemo(imp.demo, imp.config, imp.tokenizer?.kind ?? null), { params: imp.params, step: imp.step });
   pendingRunId = null;
   if (!(await useAppStore.getState().createModel())) {
     const s = useAppStore.getState();
@@ -91,28 +86,15 @@ export async function importCheckpointFile(file: File): Promise<void> {
 }
 
 export async function exportOnnxFile(): Promise<{ blob: Blob; filename: string }> {
-  const { config } = requireModel();
-  const { params, step } = await engine().request('getParams');
-  return { blob: new Blob([exportOnnx(config, params) as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), filename: `gpt-playground-${modelName()}-step${step}.onnx` };
+  requireModel();
+  const { bytes, step } = await engine().request('exportOnnx');
+  return { blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), filename: `gpt-playground-${modelName()}-step${step}.onnx` };
 }
 
-/** Runs the ONNX export through onnxruntime-web and compares its logits with our engine's. */
-export async function verifyOnnx(provider: 'wasm' | 'webgpu'): Promise<{ maxAbsDiff: number; maxRelDiff: number; tokens: number }> {
-  const { config, tokenizer } = requireModel();
-  const s = useAppStore.getState();
-  let ids = Array.from(tokenizerFromJSON(tokenizer).encode(s.prompt, { unknown: 'skip' }));
-  if (ids.length === 0) ids = [0];
-  ids = ids.slice(-config.blockSize);
-  const { params } = await engine().request('getParams');
-  const ours = await engine().request('logits', { ids });
-  const theirs = await runOnnx(exportOnnx(config, params), ids, provider);
-  let maxAbs = 0;
-  let maxRef = 0;
-  for (let i = 0; i < ours.length; i++) {
-    maxAbs = Math.max(maxAbs, Math.abs(ours[i] - theirs[i]));
-    maxRef = Math.max(maxRef, Math.abs(ours[i]));
-  }
-  return { maxAbsDiff: maxAbs, maxRelDiff: maxRef > 0 ? maxAbs / maxRef : maxAbs, tokens: ids.length };
+/** Runs the ONNX export through onnxruntime-web (in the worker) and compares its logits with our engine's. */
+export async function verifyOnnx(provider: OnnxProvider): Promise<OnnxCheck> {
+  requireModel();
+  return engine().request('verifyOnnx', { provider, prompt: useAppStore.getState().prompt });
 }
 
 export async function listRuns(): Promise<RunSummary[]> {
@@ -195,7 +177,7 @@ async function restore(): Promise<void> {
   if (location.hash.startsWith(SHARE_PREFIX)) {
     try {
       const { demo, weights } = await decodeShareLink(location.hash);
-      applyDemo(parseDemo(demo), weights ? { params: weights.params, step: weights.step } : null);
+      applyDemo(parseDemo(demo), weights ? { quantized: weights.quantized, step: weights.step } : null);
       pendingRunId = null;
       // With weights the model is ready to sample and inspect at once.
       if (weights) await useAppStore.getState().createModel();

@@ -1,7 +1,6 @@
 // Turning engine errors into WireErrors and back into readable text.
 import { DeviceLostError, GpuUnavailableError, ShaderCompileError, ShapeError } from '../engine/gpu/errors';
 import type { WireError } from '../core/protocol';
-import { InputError } from './session';
 
 export function toWireError(e: unknown): WireError {
   if (e instanceof GpuUnavailableError) return { name: e.name, message: e.message, code: e.reason };
@@ -18,4 +17,15 @@ export function toWireError(e: unknown): WireError {
   if (e instanceof InputError) return { name: e.name, message: e.message, code: e.field };
   if (e instanceof Error) return { name: e.name || 'Error', message: e.message };
   return { name: 'Error', message: String(e) };
+}
+
+/** A request the user can fix by changing an input; the UI shows it next to that input. */
+export class InputError extends Error {
+  override name = 'InputError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }

@@ -75,7 +75,7 @@ describe('engine worker', () => {
     expect(att.probs[0][1]).toBe(0); // query 0 cannot see key 1
   });
 
-  it('pauses with a message when the loss becomes NaN', async () => {
+  it('pauses with a message when the loss becomes NaN, back at the weights of step 0', async () => {
     await client.request('createModel', { model, train: { ...train, lr: 1e30, minLr: 1e30, gradClip: 0 }, backend: 'gpu' });
     events.length = 0;
     await client.request('train', { action: 'start' });
@@ -84,9 +84,13 @@ describe('engine worker', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     const diverged = events.find((e) => e.type === 'state' && e.state === 'diverged');
-    expect(diverged && diverged.type === 'state' ? diverged.message : '').toMatch(/learning rate .* too high/);
-    const e = await rejection(client.request('train', { action: 'step' }));
-    expect(e.message).toMatch(/diverged/);
+    const message = diverged && diverged.type === 'state' ? diverged.message : '';
+    expect(message).toMatch(/learning rate .* too high/);
+    // A snapshot exists from step 0 (confirmed by the finite loss of step 1), so the run
+    // goes back there and continues once the learning rate is lowered.
+    expect(message).toMatch(/went back to its weights from step 0\b/);
+    await client.request('updateTrain', { changes: { lr: 1e-3, minLr: 1e-3 } });
+    expect((await client.request('train', { action: 'step' })).step).toBe(1);
   });
 
   it('CPU mode trains the same model without WebGPU', async () => {
@@ -116,5 +120,47 @@ describe('profile request', () => {
     expect(token.kernels.some((k) => k.label === 'attention_decode')).toBe(true);
     const sample = await client.request('sample', { prompt: 'ab', options: { maxTokens: 3, temperature: 1, topK: 0, topP: 1, greedy: false, seed: 1 } });
     expect(sample.tokens.length).toBe(3);
+  });
+});
+
+// Files and links are made where the weights are: the page sends and receives bytes only.
+describe('files and links through the worker', () => {
+  it('a checkpoint, int8 link weights and the ONNX export round-trip; the labels come with the data', async () => {
+    const data = await client.request('setData', { text, tokenizer: { kind: 'char' } });
+    expect(data.labels).toHaveLength(data.vocabSize);
+    expect(data.labels).toContain('␣');
+    await client.request('createModel', { model, train, backend: 'gpu' });
+    await client.request('train', { action: 'step' });
+    const { params, step } = await client.request('getParams');
+
+    const demo = { any: 'json the app keeps', nested: [1, 2] };
+    const file = await client.request('exportCheckpoint', { demo });
+    expect(file.step).toBe(step);
+    const back = await client.request('readCheckpoint', { bytes: file.bytes });
+    expect(back.params).toEqual(params);
+    expect(back.demo).toEqual(demo);
+    expect(back.tokenizer).toEqual(data.tokenizer);
+    expect(back.step).toBe(step);
+    const broken = await rejection(client.request('readCheckpoint', { bytes: file.bytes.slice(0, 100) }));
+    expect(broken.wire.name).toBe('InvalidCheckpointError');
+
+    // A model started from the int8 weights gives logits close to the original's.
+    const ids = [0, 1, 2, 3];
+    const want = await client.request('logits', { ids });
+    const q = await client.request('quantizedParams');
+    expect(q.step).toBe(step);
+    await client.request('createModel', { model, train, backend: 'gpu', init: { quantized: q.quantized, step: q.step } });
+    const got = await client.request('logits', { ids });
+    let maxDiff = 0;
+    for (let i = 0; i < want.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i] - want[i]));
+    expect(maxDiff).toBeGreaterThan(0); // quantised, not the same weights
+    expect(maxDiff).toBeLessThan(0.05);
+    expect((await client.request('train', { action: 'step' })).step).toBe(step + 1);
+
+    const onnx = await client.request('exportOnnx');
+    expect(onnx.bytes.length).toBeGreaterThan(params.length * 4);
+    const check = await client.request('verifyOnnx', { provider: 'wasm', prompt: 'abca' });
+    expect(check.tokens).toBe(4);
+    expect(check.maxRelDiff).toBeLessThan(1e-4);
   });
 });

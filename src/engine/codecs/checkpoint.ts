@@ -2,13 +2,13 @@
 // so the same file loads into nanoGPT's GPT with load_state_dict (docs/checkpoints.md) and a
 // model trained there comes back. Our metadata rides in the file's __metadata__:
 //   format "gpt-playground/checkpoint", version "1", config (GPTConfig JSON),
-//   tokenizer (TokenizerJSON), demo (DemoState JSON, optional), step (decimal).
+//   tokenizer (TokenizerJSON), demo (the app's demo state as JSON, optional; the app checks
+//   it: to this codec it is opaque JSON), step (decimal).
 // A file from PyTorch may lack all of it; then the config is read from a nanoGPT-style
 // "config" (at least n_head) plus the tensor shapes, and the tokenizer must be supplied apart.
 import { validateConfig, type GPTConfig } from '../../core/config';
 import { paramLayout } from '../../core/params';
 import { tokenizerFromJSON, type TokenizerJSON } from '../tokenize';
-import { parseDemo, type DemoState } from '../../persist/demo';
 import { InvalidCheckpointError, readSafetensors, writeSafetensors, type ReadTensor, type TensorToWrite } from './safetensors';
 
 export { InvalidCheckpointError } from './safetensors';
@@ -18,7 +18,8 @@ export const CHECKPOINT_VERSION = 1;
 
 export interface CheckpointMeta {
   tokenizer: TokenizerJSON;
-  demo?: DemoState;
+  /** Any JSON value; the app's demo state (see persist/demo.ts). */
+  demo?: unknown;
   /** Optimizer steps taken so far. */
   step: number;
 }
@@ -33,7 +34,8 @@ export interface ImportedCheckpoint {
    * the user for one whose vocabulary size equals config.vocabSize.
    */
   tokenizer: TokenizerJSON | null;
-  demo: DemoState | null;
+  /** The "demo" metadata as parsed JSON, unchecked (the app validates it), or null. */
+  demo: unknown;
   step: number;
 }
 
@@ -57,7 +59,7 @@ function configJSON(c: GPTConfig): string {
   return JSON.stringify({ nLayer, nHead, nEmbd, blockSize, vocabSize, norm, activation, positions, causal });
 }
 
-/** Writes the model as a safetensors checkpoint (the demo, if given, must describe this model). */
+/** Writes the model as a safetensors checkpoint. */
 export function exportCheckpoint(config: GPTConfig, params: Float32Array, meta: CheckpointMeta): Uint8Array {
   const problems = validateConfig(config);
   if (problems.length) throw new Error(`exportCheckpoint: invalid config: ${problems[0]}`);
@@ -71,8 +73,6 @@ export function exportCheckpoint(config: GPTConfig, params: Float32Array, meta: 
   if (tokenizer.vocabSize !== config.vocabSize) {
     throw new Error(`exportCheckpoint: the tokenizer has ${tokenizer.vocabSize} tokens, the model's vocabulary is ${config.vocabSize}`);
   }
-  const demoProblem = meta.demo ? demoMismatch(meta.demo, config, tokenizer.kind) : null;
-  if (demoProblem) throw new Error(`exportCheckpoint: ${demoProblem}`);
 
   const tensors: TensorToWrite[] = layout.entries.map((e) => ({
     name: e.name,
@@ -89,7 +89,7 @@ export function exportCheckpoint(config: GPTConfig, params: Float32Array, meta: 
     tokenizer: JSON.stringify(tokenizer.toJSON()),
     step: String(meta.step),
   };
-  if (meta.demo) metadata.demo = JSON.stringify(meta.demo);
+  if (meta.demo !== undefined) metadata.demo = JSON.stringify(meta.demo);
   return writeSafetensors(tensors, metadata);
 }
 
@@ -114,21 +114,14 @@ export function importCheckpoint(bytes: Uint8Array): ImportedCheckpoint {
   const params = gatherParams(config, tensors);
 
   let tokenizer: TokenizerJSON | null = null;
-  let kind: string | null = null;
   if (metadata.tokenizer !== undefined) {
     const tok = wrap('tokenizer', () => tokenizerFromJSON(parseJSON('tokenizer', metadata.tokenizer!)));
     if (tok.vocabSize !== config.vocabSize) {
       fail(`the tokenizer has ${tok.vocabSize} tokens but the model's vocabulary is ${config.vocabSize}`);
     }
     tokenizer = tok.toJSON();
-    kind = tok.kind;
   }
-  let demo: DemoState | null = null;
-  if (metadata.demo !== undefined) {
-    demo = wrap('demo', () => parseDemo(parseJSON('demo', metadata.demo!)));
-    const problem = demoMismatch(demo, config, kind);
-    if (problem) fail(problem);
-  }
+  const demo = metadata.demo === undefined ? null : parseJSON('demo', metadata.demo);
   let step = 0;
   if (metadata.step !== undefined) {
     if (!/^\d{1,15}$/.test(metadata.step)) fail(`"step" metadata must be a whole number, got ${JSON.stringify(metadata.step)}`);
@@ -165,18 +158,6 @@ function wrap<T>(key: string, f: () => T): T {
   }
 }
 
-/** Why the demo cannot belong to this model (or null): a mismatch means an edited file. */
-function demoMismatch(demo: DemoState, config: GPTConfig, tokenizerKind: string | null): string | null {
-  for (const key of Object.keys(demo.model) as (keyof DemoState['model'])[]) {
-    if (demo.model[key] !== config[key]) {
-      return `the demo's model has ${key} ${String(demo.model[key])} but the checkpoint's config has ${String(config[key])}`;
-    }
-  }
-  if (tokenizerKind !== null && demo.tokenizer.kind !== tokenizerKind) {
-    return `the demo uses a ${demo.tokenizer.kind} tokenizer but the checkpoint's tokenizer is ${tokenizerKind}`;
-  }
-  return null;
-}
 
 /** nanoGPT with bias=False has LayerNorms and Linears without biases; our blocks have them. */
 function rejectBiasFree(tensors: Map<string, ReadTensor>, configText: string | undefined): void {

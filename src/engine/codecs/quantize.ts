@@ -5,14 +5,9 @@
 // Symmetric (no zero point) so that an exact zero — a bias at initialisation, a pruned
 // weight — dequantises to exactly zero, and one float per tensor is all the metadata.
 import type { GPTConfig } from '../../core/config';
-import { paramLayout, type ParamLayout } from '../../core/params';
+import { paramLayout, type ParamLayout, type QuantizedParams } from '../../core/params';
 
-export interface QuantizedParams {
-  /** One step size per tensor, in layout order: value ≈ q · scale. Zero for an all-zero tensor. */
-  scales: Float32Array;
-  /** The tensors' elements only (no alignment padding), in layout order, each in [-127, 127]. */
-  q: Int8Array;
-}
+export type { QuantizedParams } from '../../core/params';
 
 /** Raised when a parameter buffer or a quantised blob does not fit the config's layout. */
 export class QuantizeError extends Error {

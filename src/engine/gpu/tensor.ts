@@ -2,7 +2,9 @@
 // returns views; the buffers themselves come from an arena allocated once.
 import { ShapeError } from './errors';
 
-export type DType = 'f32' | 'u32' | 'i32';
+import type { DType } from '../../core/activations';
+
+export type { DType } from '../../core/activations';
 
 export interface Tensor {
   readonly label: string;

@@ -2,7 +2,9 @@
 // KV cache, a full re-run per token (models without the causal mask), or the CPU reference.
 // The context is cropped to the last blockSize tokens as nanoGPT's generate() does.
 import { Rng } from '../../core/rng';
-import { argmax, drawToken, nextTokenDistribution, type SamplingSettings } from '../../core/distribution';
+import { argmax, drawToken, nextTokenDistribution, type GenerateOptions } from '../../core/distribution';
+
+export type { GenerateOptions } from '../../core/distribution';
 
 export interface LogitsSource {
   readonly blockSize: number;
@@ -12,10 +14,6 @@ export interface LogitsSource {
   next(token: number): Promise<Float32Array | null>;
 }
 
-export interface GenerateOptions extends SamplingSettings {
-  maxTokens: number;
-  seed: number;
-}
 
 export interface GeneratedToken {
   token: number;

@@ -1,7 +1,7 @@
 // Public surface of the tokenizers: what the worker and the app import.
 
+export { tokenizerFromJSON } from './from-json';
 export {
-  tokenizerFromJSON,
   InvalidTokenizerError,
   MAX_VOCAB_SIZE,
   TOKENIZER_FORMAT,

@@ -3,7 +3,8 @@ import { Rng } from '../../core/rng';
 import { trainBpe } from './bpe';
 import { CharTokenizer } from './char';
 import { randomString, trickyCorpus } from './testing';
-import { InvalidTokenizerError, tokenizerFromJSON, type Tokenizer } from './types';
+import { tokenizerFromJSON } from './from-json';
+import { InvalidTokenizerError, type Tokenizer } from './types';
 
 /** Through JSON text, as a share link or a file would carry it. */
 const viaText = (tok: Tokenizer): unknown => JSON.parse(JSON.stringify(tok));

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { trainBpe } from './bpe';
 import { CharTokenizer } from './char';
-import { tokenizerFromJSON } from './types';
+import { tokenizerFromJSON } from './from-json';
 
 const repoRoot = new URL('../../../', import.meta.url);
 const path = fileURLToPath(new URL('../shared/data/tinyshakespeare.txt', repoRoot));

@@ -7,7 +7,8 @@ import { useAppStore } from '../../state/store';
 import { FieldError, Panel, Select } from '../controls/controls';
 import { DataStats } from './DataStats';
 import { TokenizerFields } from './TokenizerFields';
-import { FILE_ACCEPT, checkDecodedText, checkFileBeforeRead, formatBytes, formatCount, normalizeNewlines, textareaView } from './text-input';
+import { formatBytes } from '../../core/format';
+import { FILE_ACCEPT, checkDecodedText, checkFileBeforeRead, formatCount, normalizeNewlines, textareaView } from './text-input';
 import './DataPanel.css';
 
 /** The picker's value for text that is not a sample (no corpus uses this id). */

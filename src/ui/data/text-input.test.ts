@@ -4,7 +4,6 @@ import {
   checkDecodedText,
   checkFileBeforeRead,
   checkVocabSize,
-  formatBytes,
   formatCount,
   normalizeNewlines,
   splitPercent,
@@ -12,15 +11,6 @@ import {
 } from './text-input';
 
 describe('formatting', () => {
-  it('formats byte sizes', () => {
-    expect(formatBytes(0)).toBe('0 B');
-    expect(formatBytes(1023)).toBe('1023 B');
-    expect(formatBytes(1536)).toBe('1.5 KiB');
-    expect(formatBytes(200 * 1024)).toBe('200 KiB');
-    expect(formatBytes(2.5 * 2 ** 20)).toBe('2.5 MiB');
-    expect(formatBytes(20 * 2 ** 20)).toBe('20 MiB');
-  });
-
   it('formats counts with thousands separators', () => {
     expect(formatCount(1234567)).toBe('1,234,567');
     expect(formatCount(0)).toBe('0');

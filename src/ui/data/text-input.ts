@@ -1,5 +1,6 @@
 // The Data panel's pure logic: checks on opened files and their decoded text, what part of a
 // large text the textarea shows, and how numbers and sizes read in the stats.
+import { formatBytes } from '../../core/format';
 
 /** Larger texts are shown read-only and cut here: a multi-megabyte textarea freezes the page. */
 export const TEXTAREA_LIMIT = 200_000;
@@ -16,11 +17,6 @@ export const FILE_ACCEPT = 'text/*,.txt,.md,.csv,.json';
 
 export const formatCount = (n: number): string => n.toLocaleString('en');
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 2 ** 20) return `${(n / 1024).toFixed(n < 10 * 1024 ? 1 : 0)} KiB`;
-  return `${(n / 2 ** 20).toFixed(n < 10 * 2 ** 20 ? 1 : 0)} MiB`;
-}
 
 /** The part of `text` the textarea shows, and whether that is all of it. */
 export function textareaView(text: string, limit = TEXTAREA_LIMIT): { value: string; truncated: boolean } {

@@ -1,7 +1,8 @@
 // The Model panel: size, architecture variants, engine, and what it costs: parameters and
 // memory against the device's limits, checked before anything is allocated.
 import { validateConfig, type GPTConfig } from '../../core/config';
-import { checkMemory, DEFAULT_MEMORY_BUDGET, estimateMemory, formatBytes } from '../../core/memory';
+import { formatBytes } from '../../core/format';
+import { checkMemory, DEFAULT_MEMORY_BUDGET, estimateMemory } from '../../core/memory';
 import { countParams } from '../../core/params';
 import { useAppStore } from '../../state/store';
 import { Checkbox, FieldError, NumberField, Panel, Select } from '../controls/controls';

@@ -1,7 +1,7 @@
 // Where the GPU time of one training step or one sampled token goes: per kernel, its
 // dispatch count, its time (when the device has timestamp queries) and a bar of its share.
 import { Fragment } from 'react';
-import type { ProfileReport } from '../../engine/gpu/profiler';
+import type { ProfileReport } from '../../core/reports';
 import { Panel } from '../controls/controls';
 import { formatMs, modeText, profileRows, summaryText } from './rows';
 import './profiler.css';

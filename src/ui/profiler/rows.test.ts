@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ProfileReport } from '../../engine/gpu/profiler';
+import type { ProfileReport } from '../../core/reports';
 import { formatMs, formatShare, modeText, profileRows, summaryText } from './rows';
 
 const timed: ProfileReport = {

@@ -1,6 +1,6 @@
 // Pure helpers behind the profiler panel: the report turned into table rows with each
 // kernel's share, and the numbers written the same way everywhere.
-import type { ProfileMode, ProfileReport } from '../../engine/gpu/profiler';
+import type { ProfileMode, ProfileReport } from '../../core/reports';
 
 export interface ProfileRow {
   label: string;

@@ -3,7 +3,6 @@
 // moving temperature, top-k or top-p re-shapes the bars at once without running the model.
 import { useMemo } from 'react';
 import { nextTokenDistribution, type SamplingSettings } from '../../core/distribution';
-import { tokenizerFromJSON, type Tokenizer } from '../../engine/tokenize';
 import { sampleLogits } from '../../state/slices/sample';
 import { useAppStore } from '../../state/store';
 import { countKept, formatProb, formatTemperature, formatTopK, formatTopP, safeLabel, topCandidates } from './format';
@@ -26,10 +25,10 @@ interface BarsView {
   vocab: number;
 }
 
-function buildView(logits: Float32Array, sampling: SamplingSettings, drawn: { token: number; label: string }, tokenizer: Tokenizer | null): BarsView {
+function buildView(logits: Float32Array, sampling: SamplingSettings, drawn: { token: number; label: string }, labels: readonly string[] | null): BarsView {
   const probs = nextTokenDistribution(logits, sampling);
-  // A tokenizer of another vocabulary (the text changed since the sample) would mislabel.
-  const labelOf = tokenizer && tokenizer.vocabSize === logits.length ? (id: number) => tokenizer.tokenLabel(id) : null;
+  // Labels of another vocabulary (the text changed since the sample) would mislabel.
+  const labelOf = labels && labels.length === logits.length ? (id: number) => labels[id] ?? `#${id}` : null;
   const label = (id: number) => (id === drawn.token ? drawn.label : safeLabel(labelOf, id));
   const bars = topCandidates(probs, SHOWN).map((c) => ({ id: c.id, p: c.p, label: label(c.id), drawn: c.id === drawn.token }));
   const drawnExtra = bars.some((b) => b.drawn) ? null : { id: drawn.token, p: probs[drawn.token] ?? 0, label: drawn.label, drawn: true };
@@ -72,23 +71,14 @@ export function ProbBars() {
   const selected = useAppStore((s) => s.selectedToken);
   const token = useAppStore((s) => s.sampleTokens[s.selectedToken]);
   const sampling = useAppStore((s) => s.sampling);
-  const dataReport = useAppStore((s) => s.dataReport);
-
-  // Rebuilt only when the data (and so the tokenizer) changes, not per slider tick.
-  const tokenizer = useMemo(() => {
-    if (!dataReport) return null;
-    try {
-      return tokenizerFromJSON(dataReport.tokenizer);
-    } catch {
-      return null; // labels fall back to ids rather than breaking the panel
-    }
-  }, [dataReport]);
+  // The worker labels every token of the vocabulary once, when the text is tokenized.
+  const labels = useAppStore((s) => s.dataReport?.labels ?? null);
 
   // The store pushes the logits before the token, so a token in the store has its logits.
   const logits = token ? sampleLogits[selected] : undefined;
   const view = useMemo(
-    () => (token && logits ? buildView(logits, sampling, token, tokenizer) : null),
-    [token, logits, sampling, tokenizer],
+    () => (token && logits ? buildView(logits, sampling, token, labels) : null),
+    [token, logits, sampling, labels],
   );
 
   // Every part keeps its room in every state (empty, few bars, drawn token outside the top

@@ -1,7 +1,7 @@
 // The saved runs: open one, rename it in place, delete it after an inline confirmation. The
 // current run is marked. Names are the user's text and are rendered as React text.
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { RunSummary } from '../../persist/runs';
+import type { RunSummary } from '../../state/persist';
 import { deleteRun, openRun, renameRun, saveNow, usePersistStore } from '../../state/persist';
 import { FieldError } from '../controls/controls';
 import { ActionButton } from './ActionButton';

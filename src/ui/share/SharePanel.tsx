@@ -2,11 +2,10 @@
 // files (with a check of the export against ONNX Runtime), the autosave's status and the
 // list of saved runs.
 import { useEffect, useId, useRef, useState } from 'react';
-import { usePersistStore } from '../../state/persist';
+import { DEFAULT_LINK_BUDGET, usePersistStore } from '../../state/persist';
 import { FieldError, Panel, Select } from '../controls/controls';
 import { ActionButton } from './ActionButton';
 import { RunsList } from './RunsList';
-import { DEFAULT_LINK_BUDGET } from '../../persist/share';
 import { autosaveView, describeLink, describeOnnxCheck, onnxVerdict, overBudgetNote } from './format';
 import { useFileActions, type OnnxProvider } from './useFileActions';
 import { useShareLink } from './useShareLink';

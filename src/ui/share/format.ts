@@ -1,8 +1,8 @@
 // Words and numbers for the Keep & share panel: link sizes, "saved 12 s ago", the ONNX
 // check's verdict, one-line model summaries and run-name validation. Pure, so they are unit
 // tested without a browser.
-import type { RunSummary } from '../../persist/runs';
-import { formatBytes } from '../../persist/runs-errors';
+import type { RunSummary } from '../../state/persist';
+import { formatBytes } from '../../core/format';
 
 export { formatBytes };
 

@@ -1,7 +1,7 @@
 // The saved runs' summaries, fetched again whenever the persistence layer says the list
 // changed (runsVersion: a save, a rename, a delete).
 import { useEffect, useState } from 'react';
-import type { RunSummary } from '../../persist/runs';
+import type { RunSummary } from '../../state/persist';
 import { listRuns, usePersistStore } from '../../state/persist';
 import { errorMessage } from './format';
 

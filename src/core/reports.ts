@@ -1,0 +1,37 @@
+// What the engine reports about its work: a training step, an evaluation, a profile. Plain
+// data, so that it crosses the worker boundary and the UI reads it without the engine.
+
+export interface StepReport {
+  step: number; // 1-based count of optimizer updates
+  loss: number; // mean train loss over the step's micro-batches
+  lr: number;
+  tokensPerSec: number;
+  stepMs: number;
+}
+
+export interface EvalReport {
+  step: number;
+  train: number;
+  val: number;
+}
+
+export type ProfileMode = 'timestamp' | 'wall';
+
+export interface KernelTime {
+  label: string;
+  count: number;
+  /** GPU milliseconds summed over the kernel's dispatches; null in 'wall' mode. */
+  ms: number | null;
+}
+
+export interface ProfileReport {
+  mode: ProfileMode;
+  /**
+   * 'timestamp': from the first pass's beginning to the last pass's end on the GPU clock.
+   * 'wall': from the end of encoding to onSubmittedWorkDone on the CPU clock.
+   */
+  totalMs: number;
+  dispatches: number;
+  /** Grouped by Dispatch.label; the slowest first ('wall': the most frequent first). */
+  kernels: KernelTime[];
+}
