@@ -39,11 +39,11 @@ test('a browser without navigator.gpu is told to use one that has WebGPU', async
 });
 
 test('a shader that fails to compile is named with its file and line', async ({ page }) => {
-  // Serve a broken residual.wgsl: a type error on a known line.
-  await page.route(/\/shaders\/residual\.wgsl/, async (route) => {
+  // Serve a broken half.wgsl (a kernel the app compiles at start-up): a type error on a known line.
+  await page.route(/\/shaders\/half\.wgsl/, async (route) => {
     const res = await route.fetch();
     const body = await res.text();
-    const broken = body.replace('out[i] = a[i] + b[i];', 'out[i] = a[i] + vec2f(1.0);');
+    const broken = body.replace('words[w] = pack2x16float(vec2f(src[i], hi));', 'words[w] = vec2f(src[i], hi);');
     expect(broken).not.toBe(body);
     await route.fulfill({ response: res, body: broken });
   });
@@ -51,6 +51,6 @@ test('a shader that fails to compile is named with its file and line', async ({ 
   const alert = page.getByTestId('gpu-error');
   await expect(alert).toBeVisible({ timeout: 60_000 });
   await expect(alert).toHaveAttribute('data-error', 'ShaderCompileError');
-  await expect(alert).toContainText(/WGSL error in residual\.wgsl:\d+:\d+/);
+  await expect(alert).toContainText(/WGSL error in half\.wgsl:\d+:\d+/);
   await expect(alert).toContainText('A kernel failed to compile');
 });

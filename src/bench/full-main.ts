@@ -4,6 +4,8 @@
 // Query: ?only=kernels,training,inference,sampling (default all) · ?steps=N (timed training
 // steps) · ?runs=N (inference runs per side).
 import { acquireGpu, describeAdapter, type Gpu } from '../engine/gpu/device';
+import type { KernelConfig } from '../engine/kernels/config';
+import { defaultKernelConfig } from '../engine/tune/defaults';
 import { groupWithBaselines, linkBaselines, runGroup, type BenchResult } from './harness';
 import type { BenchCase } from './types';
 import { benchInference } from './full/inference';
@@ -31,11 +33,11 @@ const REFERENCE = SIZES[1];
 const WARMUP_STEPS = 3;
 const SAMPLE_TOKENS = 64;
 
-async function kernels(gpu: Gpu): Promise<BenchResult[]> {
+async function kernels(gpu: Gpu, kernelConfig: KernelConfig): Promise<BenchResult[]> {
   const cases = Object.values(modules).flatMap((m) => m.cases);
   const results: BenchResult[] = [];
   for (const group of groupWithBaselines(cases)) {
-    for (const r of await runGroup(gpu, group, 200, 3)) {
+    for (const r of await runGroup(gpu, kernelConfig, group, 200, 3)) {
       results.push(r);
       console.log(`kernel ${r.name}: ${r.ms.toFixed(3)} ms`);
     }
@@ -53,13 +55,15 @@ async function main(): Promise<void> {
   const gpu = await acquireGpu();
   const adapter = describeAdapter(gpu.adapter);
   console.log(`adapter: ${adapter}`);
+  // The default for the adapter, not a tuned one, so that runs on one machine compare alike.
+  const kernelConfig = defaultKernelConfig(gpu);
 
-  const kernelResults = only.has('kernels') ? await kernels(gpu) : [];
+  const kernelResults = only.has('kernels') ? await kernels(gpu, kernelConfig) : [];
 
   const training: TrainingResult[] = [];
   if (only.has('training')) {
     for (const s of SIZES) {
-      const r = await benchTraining(gpu, s, WARMUP_STEPS, steps);
+      const r = await benchTraining(gpu, kernelConfig, s, WARMUP_STEPS, steps);
       console.log(`training ${r.model}: ${r.stepMs.toFixed(1)} ms/step, ${r.tokensPerSec.toFixed(0)} tokens/s`);
       training.push(r);
     }
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
   const inference: InferenceResult[] = [];
   if (only.has('inference')) {
     for (const s of SIZES) {
-      const r = await benchInference(gpu, sizeLabel(s), configOf(s), syntheticTokens(s.blockSize, 7), runs);
+      const r = await benchInference(gpu, kernelConfig, sizeLabel(s), configOf(s), syntheticTokens(s.blockSize, 7), runs);
       console.log(`inference ${r.model}: ours ${r.oursMs.toFixed(1)} ms, ORT ${r.ortMs?.toFixed(1) ?? r.ortError}`);
       inference.push(r);
     }
@@ -78,7 +82,7 @@ async function main(): Promise<void> {
   if (only.has('sampling')) {
     // 64 new tokens after a one-token prompt fill a 64-block exactly: no context cropping.
     for (const s of SIZES.filter((x) => x.blockSize >= SAMPLE_TOKENS)) {
-      const r = await benchSampling(gpu, sizeLabel(s), configOf(s), syntheticTokens(1, 9), SAMPLE_TOKENS);
+      const r = await benchSampling(gpu, kernelConfig, sizeLabel(s), configOf(s), syntheticTokens(1, 9), SAMPLE_TOKENS);
       console.log(`sampling ${r.model}: KV ${r.kvTokensPerSec.toFixed(1)} tok/s, rerun ${r.rerunTokensPerSec.toFixed(1)} tok/s`);
       sampling.push(r);
     }

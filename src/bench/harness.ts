@@ -4,6 +4,7 @@
 // that a change in machine load hits both alike and their ratio stays meaningful.
 import type { Gpu } from '../engine/gpu/device';
 import { encodeDispatches, type Dispatch } from '../engine/gpu/dispatch';
+import type { KernelConfig } from '../engine/kernels/config';
 import { caseName, type BenchCase, type BenchSetup } from './types';
 
 export interface BenchResult {
@@ -37,8 +38,8 @@ interface Prepared {
   best: number;
 }
 
-async function prepare(gpu: Gpu, c: BenchCase, targetMs: number): Promise<Prepared> {
-  const setup = await c.setup(gpu);
+async function prepare(gpu: Gpu, kernelConfig: KernelConfig, c: BenchCase, targetMs: number): Promise<Prepared> {
+  const setup = await c.setup(gpu, kernelConfig);
   await timeReps(gpu, setup.dispatches, 1); // warm-up: first use of each pipeline
   const once = await timeReps(gpu, setup.dispatches, 1);
   const reps = Math.max(1, Math.min(500, Math.round(targetMs / Math.max(once, 0.05))));
@@ -54,10 +55,10 @@ function result(p: Prepared): BenchResult {
 }
 
 /** Measures a group of cases (a case with its baseline) in alternating trials. */
-export async function runGroup(gpu: Gpu, cases: BenchCase[], targetMs = 300, trials = 5): Promise<BenchResult[]> {
+export async function runGroup(gpu: Gpu, kernelConfig: KernelConfig, cases: BenchCase[], targetMs = 300, trials = 5): Promise<BenchResult[]> {
   const prepared: Prepared[] = [];
   try {
-    for (const c of cases) prepared.push(await prepare(gpu, c, targetMs));
+    for (const c of cases) prepared.push(await prepare(gpu, kernelConfig, c, targetMs));
     for (let t = 0; t < trials; t++) {
       for (const p of prepared) p.best = Math.min(p.best, (await timeReps(gpu, p.setup.dispatches, p.reps)) / p.reps);
     }

@@ -1,6 +1,7 @@
 // The kernel benchmark page: runs every case in src/bench/cases (or those matching
 // ?filter=...) and reports the results to the runner (scripts/bench-kernels.mjs).
 import { acquireGpu, describeAdapter } from '../engine/gpu/device';
+import { defaultKernelConfig } from '../engine/tune/defaults';
 import { groupWithBaselines, linkBaselines, runGroup, type BenchResult } from './harness';
 import { caseName, type BenchCase } from './types';
 
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const filter = params.get('filter');
   const gpu = await acquireGpu();
+  // The default, not a tuned one: a ratio against a case's baseline is then the same on every run.
+  const kernelConfig = defaultKernelConfig(gpu);
   const adapter = describeAdapter(gpu.adapter);
   console.log(`adapter: ${adapter}`);
   const all = Object.values(modules).flatMap((m) => m.cases);
@@ -26,7 +29,7 @@ async function main(): Promise<void> {
   const cases = all.filter((c) => names.has(caseName(c)));
   const results: BenchResult[] = [];
   for (const group of groupWithBaselines(cases)) {
-    for (const r of await runGroup(gpu, group)) {
+    for (const r of await runGroup(gpu, kernelConfig, group)) {
       results.push(r);
       console.log(`measured ${r.name}: ${r.ms.toFixed(3)} ms`);
     }

@@ -2,6 +2,7 @@
 // GFLOP/s (when `flops` is given) or GB/s (when `bytes` is given).
 import type { Gpu } from '../engine/gpu/device';
 import type { Dispatch } from '../engine/gpu/dispatch';
+import type { KernelConfig } from '../engine/kernels/config';
 
 export interface BenchSetup {
   /** The dispatches one run of the kernel needs (replayed as a whole). */
@@ -24,7 +25,8 @@ export interface BenchCase {
    * baseline time / this time as a ratio (e.g. the tiled matmul against the plain one).
    */
   baseline?: string;
-  setup(gpu: Gpu): Promise<BenchSetup>;
+  /** Builds the case on `gpu` with the device's kernel configuration (or the one the case forces). */
+  setup(gpu: Gpu, kernelConfig: KernelConfig): Promise<BenchSetup>;
 }
 
 export const caseName = (c: Pick<BenchCase, 'kernel' | 'size'>): string => `${c.kernel} ${c.size}`;

@@ -1,6 +1,7 @@
 // The headless trainer's page: the same engine as the app, driven by options from the
 // command line (scripts/train.mjs), printing progress and reporting a JSON summary.
 import { acquireGpu, describeAdapter } from '../engine/gpu/device';
+import { defaultKernelConfig } from '../engine/tune/defaults';
 import { DEFAULT_CONFIG, validateConfig, type GPTConfig } from '../core/config';
 import { countParams } from '../core/params';
 import { checkMemory, estimateMemory, DEFAULT_MEMORY_BUDGET } from '../core/memory';
@@ -89,7 +90,9 @@ async function main(): Promise<void> {
 
   const curve: { step: number; train: number; val: number }[] = [];
   const steps: StepReport[] = [];
-  const trainer = await Trainer.create(gpu, config, settings, tokens, {
+  // The adapter's default kernels: a tuned tile would be faster on a GPU but results are the
+  // same either way, and the headless trainer's runs are short.
+  const trainer = await Trainer.create(gpu, defaultKernelConfig(gpu), config, settings, tokens, {
     events: {
       onStep: (r) => {
         steps.push(r);

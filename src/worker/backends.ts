@@ -1,17 +1,16 @@
 // The two engines a session can train with, behind one interface: the GPU engine, and the
-// float64 CPU reference for machines without WebGPU (small models only).
+// CPU trainer over the float64 reference model for machines without WebGPU (small models only).
 import type { Gpu } from '../engine/gpu/device';
+import type { KernelConfig } from '../engine/kernels/config';
 import type { GPTConfig } from '../core/config';
 import { Trainer, type EvalReport, type TrainerEvents } from '../engine/train/trainer';
 import type { ProfileReport } from '../engine/gpu/profiler';
 import type { TrainSettings } from '../core/settings';
-import { RefTrainer } from '../engine/ref/trainer';
+import { CpuTrainer } from '../engine/train/cpu-trainer';
 import { Decoder } from '../engine/sample/decoder';
 import { Inference } from '../engine/sample/inference';
 import { HalfWeights } from '../engine/model/half-weights';
 import { RerunSource, type LogitsSource } from '../engine/sample/generate';
-import { sampleBatch, splitTokens } from '../engine/train/data';
-import { Rng } from '../core/rng';
 import type { InitialState, TrainChanges } from '../core/protocol';
 
 export interface ModelBackend {
@@ -50,12 +49,17 @@ export class GpuBackend implements ModelBackend {
   /** The f16 path, built on first use: the packed copy and its own decoder and inference. */
   private half: { weights: HalfWeights; decoder: Decoder | null; inference: Inference } | null = null;
 
-  private constructor(private readonly trainer: Trainer) {
-    this.inference = new Inference(trainer.gpu, trainer.weights);
+  private constructor(
+    private readonly trainer: Trainer,
+    /** The device's kernel configuration when the model was created: every plan of the model uses it. */
+    private readonly kernelConfig: KernelConfig,
+  ) {
+    this.inference = new Inference(trainer.gpu, kernelConfig, trainer.weights);
   }
 
-  static async create(gpu: Gpu, config: GPTConfig, settings: TrainSettings, tokens: Uint32Array, events: TrainerEvents, init?: InitialState) {
-    return new GpuBackend(await Trainer.create(gpu, config, settings, tokens, { events, ...init }));
+  static async create(gpu: Gpu, kernelConfig: KernelConfig, config: GPTConfig, settings: TrainSettings, tokens: Uint32Array,
+    events: TrainerEvents, init?: InitialState) {
+    return new GpuBackend(await Trainer.create(gpu, kernelConfig, config, settings, tokens, { events, ...init }), kernelConfig);
   }
 
   get step() {
@@ -81,7 +85,7 @@ export class GpuBackend implements ModelBackend {
     const { gpu, weights } = this.trainer;
     if (opts.halfWeights && !this.half) {
       const hw = await HalfWeights.create(gpu, weights);
-      this.half = { weights: hw, decoder: null, inference: new Inference(gpu, weights, { half: hw }) };
+      this.half = { weights: hw, decoder: null, inference: new Inference(gpu, this.kernelConfig, weights, { half: hw }) };
     }
     const half = opts.halfWeights ? this.half : null;
     if (!c.causal) {
@@ -89,8 +93,8 @@ export class GpuBackend implements ModelBackend {
       const inference = half?.inference ?? this.inference;
       return new RerunSource(c.blockSize, c.vocabSize, (ctx) => inference.logits(ctx));
     }
-    if (half) return (half.decoder ??= await Decoder.build(gpu, weights, { half: half.weights }));
-    this.decoder ??= await Decoder.build(gpu, weights);
+    if (half) return (half.decoder ??= await Decoder.build(gpu, this.kernelConfig, weights, { half: half.weights }));
+    this.decoder ??= await Decoder.build(gpu, this.kernelConfig, weights);
     return this.decoder;
   }
   attention(tokens: Uint32Array) {
@@ -132,51 +136,38 @@ export class GpuBackend implements ModelBackend {
 
 export class CpuBackend implements ModelBackend {
   readonly kind = 'cpu';
-  diverged: { step: number; loss: number } | null = null;
-  private readonly trainer: RefTrainer;
+  private readonly trainer: CpuTrainer;
   private lastTime = 0;
-  private good: ReturnType<RefTrainer['snapshot']> | null = null;
-  private static readonly SNAPSHOT_EVERY = 50;
 
   constructor(
     private readonly config: GPTConfig,
     private settings: TrainSettings,
-    private readonly tokens: Uint32Array,
+    tokens: Uint32Array,
     private readonly events: TrainerEvents,
     init?: InitialState,
   ) {
-    this.trainer = new RefTrainer(config, settings, tokens, init?.params, init);
+    this.trainer = new CpuTrainer(config, settings, tokens, init?.params, init);
   }
 
   get step() {
     return this.trainer.step;
   }
+  get diverged() {
+    return this.trainer.diverged;
+  }
 
   async trainStep() {
     const t0 = performance.now();
-    if (this.trainer.step % CpuBackend.SNAPSHOT_EVERY === 0) this.pending = this.trainer.snapshot();
-    const { loss, lr } = this.trainer.trainStep();
+    const { loss, lr, diverged } = this.trainer.trainStep();
     const now = performance.now();
     const stepMs = now - (this.lastTime || t0);
     this.lastTime = now;
     const step = this.trainer.step;
-    if (!Number.isFinite(loss) && !this.diverged) {
-      this.diverged = { step, loss };
-      this.events.onDiverged?.(step, loss);
-    } else if (Number.isFinite(loss) && (step - 1) % CpuBackend.SNAPSHOT_EVERY === 0) {
-      // the weights before this step produced a finite loss: keep them
-      this.pendingOk();
-    }
+    if (diverged) this.events.onDiverged?.(step, loss);
     const s = this.settings;
     this.events.onStep?.({ step, loss, lr, stepMs, tokensPerSec: (s.batchSize * s.blockSize * s.gradAccumSteps * 1000) / stepMs });
     // Let the worker read its messages between steps (pause, sliders).
     await new Promise((r) => setTimeout(r, 0));
-  }
-
-  private pending: ReturnType<RefTrainer['snapshot']> | null = null;
-  private pendingOk() {
-    if (this.pending) this.good = this.pending;
-    this.pending = null;
   }
 
   async flush() {
@@ -187,26 +178,11 @@ export class CpuBackend implements ModelBackend {
     throw new Error('The profiler times GPU kernels: create the model on the GPU to use it.');
   }
   async restoreLastGood() {
-    if (!this.good) return -1;
-    this.trainer.restore(this.good);
-    this.diverged = null;
-    return this.good.step;
+    return this.trainer.restoreLastGood();
   }
 
-  async evaluate(): Promise<EvalReport> {
-    const s = this.settings;
-    const split = splitTokens(this.tokens, s.blockSize);
-    const rng = new Rng(s.seed * 7919 + this.step);
-    const out = { step: this.step, train: 0, val: 0 };
-    for (const which of ['train', 'val'] as const) {
-      let sum = 0;
-      for (let i = 0; i < s.evalIters; i++) {
-        const b = sampleBatch(rng, split[which], s.batchSize, s.blockSize);
-        sum += this.trainer.model.forward(b.inputs, b.targets, s.batchSize, s.blockSize).loss;
-      }
-      out[which] = sum / s.evalIters;
-    }
-    return out;
+  evaluate(): Promise<EvalReport> {
+    return this.trainer.evaluate();
   }
 
   update(changes: TrainChanges) {

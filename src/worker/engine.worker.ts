@@ -1,71 +1,41 @@
 // The engine's worker: the only place where the app and the engine meet. It owns the GPU
 // device; the page talks to it through the messages of protocol.ts.
-import { acquireGpu, describeAdapter, type Gpu } from '../engine/gpu/device';
-import { compileModule } from '../engine/gpu/pipelines';
-import { allShaders } from '../engine/kernels/shaders';
-import { tuneMatmul } from '../engine/kernels/tuning';
 import { toWireError } from './errors';
-import type { AdapterReport, Reply, Request, ResultOf, WorkerMessage } from '../core/protocol';
+import { readCheckpoint } from './files';
+import type { Reply, Request, ResultOf, WorkerMessage } from '../core/protocol';
+import { WorkerDevice } from './device';
+import { probeDevice } from './probe';
 import { Session } from './session';
 
-let gpu: Promise<Gpu> | null = null;
+let device: Promise<WorkerDevice> | null = null;
 
-function getGpu(): Promise<Gpu> {
-  if (!gpu) {
-    gpu = acquireGpu();
-    gpu.then(
-      (g) => {
-        g.onLost((error) => {
-          gpu = null; // the next request acquires a new device
+/** The device and its kernel configuration, acquired on first use and again after a loss. */
+function getDevice(): Promise<WorkerDevice> {
+  if (!device) {
+    device = WorkerDevice.open();
+    device.then(
+      (d) => {
+        d.gpu.onLost((error) => {
+          device = null; // the next request acquires a new device
           post({ type: 'device-lost', error: toWireError(error) });
         });
-        // On a GPU, measure the matmul tiles in the background; every tile gives the same
-        // results, so plans built before it finishes are only slower, never different.
-        if (!g.adapter.isFallback) tuneMatmul(g).catch(() => {});
       },
-      () => (gpu = null),
+      () => (device = null),
     );
   }
-  return gpu;
+  return device;
 }
 
 function post(msg: WorkerMessage): void {
   (self as unknown as Worker).postMessage(msg);
 }
 
-async function probe(): Promise<AdapterReport> {
-  const g = await getGpu();
-  const limits: Record<string, number> = {};
-  for (const key of [
-    'maxBufferSize',
-    'maxStorageBufferBindingSize',
-    'maxComputeWorkgroupStorageSize',
-    'maxComputeInvocationsPerWorkgroup',
-    'maxStorageBuffersPerShaderStage',
-    'minStorageBufferOffsetAlignment',
-  ] as const) {
-    limits[key] = g.limits[key];
-  }
-  const shaders: AdapterReport['shaders'] = [];
-  for (const s of allShaders) {
-    await compileModule(g.device, s); // throws a ShaderCompileError naming file and line
-    shaders.push({ file: s.file, ok: true });
-  }
-  return {
-    description: describeAdapter(g.adapter),
-    isFallback: g.adapter.isFallback,
-    features: [...g.features].sort(),
-    limits,
-    shaders,
-  };
-}
-
-const session = new Session(getGpu, (e) => post(e));
+const session = new Session(getDevice, (e) => post(e));
 
 async function handle(req: Request): Promise<ResultOf[Request['type']]> {
   switch (req.type) {
     case 'probe':
-      return probe();
+      return probeDevice(await getDevice());
     case 'setData':
       return session.setData(req.text, req.tokenizer);
     case 'createModel':
@@ -78,6 +48,8 @@ async function handle(req: Request): Promise<ResultOf[Request['type']]> {
       return session.evaluate();
     case 'sample':
       return session.sample(req.id, req.prompt, req.options, req.halfWeights ?? false);
+    case 'stopSample':
+      return session.stopSample(req.sampleId);
     case 'attention':
       return session.attention(req.prompt);
     case 'getParams':
@@ -86,6 +58,16 @@ async function handle(req: Request): Promise<ResultOf[Request['type']]> {
       return session.getState();
     case 'logits':
       return session.logits(req.ids);
+    case 'exportCheckpoint':
+      return session.exportCheckpoint(req.demo);
+    case 'readCheckpoint':
+      return readCheckpoint(req.bytes);
+    case 'exportOnnx':
+      return session.exportOnnx();
+    case 'verifyOnnx':
+      return session.verifyOnnx(req.provider, req.prompt);
+    case 'quantizedParams':
+      return session.quantizedParams();
     case 'profile':
       return session.profile(req.what);
     case 'dispose':

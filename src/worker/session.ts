@@ -1,27 +1,40 @@
 // A training session inside the worker: the corpus and its tokenizer, the model (on the GPU
 // or the CPU reference), the run loop, sampling and attention maps. One per worker.
-import type { Gpu } from '../engine/gpu/device';
+import type { WorkerDevice } from './device';
 import { validateConfig, type GPTConfig } from '../core/config';
 import { checkMemory, DEFAULT_MEMORY_BUDGET, estimateMemory } from '../core/memory';
 import { countParams, paramLayout } from '../core/params';
 import { generate, type GenerateOptions } from '../engine/sample/generate';
+import { checkGenerateOptions } from '../core/distribution';
 import { CharTokenizer, trainBpe, type Tokenizer } from '../engine/tokenize';
 import { splitTokens } from '../engine/train/data';
 import { validateSettings, type TrainSettings } from '../core/settings';
 import type { TrainerEvents } from '../engine/train/trainer';
 import { CpuBackend, GpuBackend, type ModelBackend } from './backends';
 import type { ProfileReport } from '../engine/gpu/profiler';
-import type { InitialState, AttentionReport, Backend, DataReport, Event, ModelChoice, ModelReport, SampleResult, TokenizerChoice, TrainChanges, TrainState } from '../core/protocol';
+import type { InitialState, AttentionReport, Backend, DataReport, Event, ModelChoice, ModelInit, ModelReport, OnnxCheck, OnnxProvider, SampleResult, TokenizerChoice, TrainChanges, TrainState } from '../core/protocol';
+import type { QuantizedParams } from '../core/params';
+import { checkpointBytes, compareLogits, dequantizeInit, onnxBytes, quantized } from './files';
+import { runOnnx } from './ort';
+import { InputError } from './errors';
 
-/** A request the user can fix by changing an input; the UI shows it next to that input. */
-export class InputError extends Error {
-  override name = 'InputError';
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
+export { InputError } from './errors';
+
+
+/**
+ * Resolves in a later task, so that the worker reads the messages queued meanwhile (a Stop):
+ * the CPU engine computes a token without ever leaving the current task. A MessageChannel,
+ * not setTimeout, which browsers slow to 4 ms once nested.
+ */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /** CPU mode runs float64 JavaScript: keep it to models that train in seconds per step. */
@@ -37,9 +50,11 @@ export class Session {
   private state: TrainState = 'idle';
   private loop: Promise<void> | null = null;
   private divergedAt: { step: number; loss: number } | null = null;
+  /** Samples under way, by request id, and whether a stop was asked for. */
+  private readonly samples = new Map<number, { stop: boolean }>();
 
   constructor(
-    private readonly getGpu: () => Promise<Gpu>,
+    private readonly getDevice: () => Promise<WorkerDevice>,
     private readonly emit: (e: Event) => void,
   ) {}
 
@@ -63,10 +78,11 @@ export class Session {
     this.tokenizer = tok;
     this.tokens = tokens;
     const cut = Math.floor(tokens.length * 0.9);
-    return { chars: text.length, tokens: tokens.length, vocabSize: tok.vocabSize, trainTokens: cut, valTokens: tokens.length - cut, tokenizer: tok.toJSON() };
+    const labels = Array.from({ length: tok.vocabSize }, (_, id) => tok.tokenLabel(id));
+    return { chars: text.length, tokens: tokens.length, vocabSize: tok.vocabSize, trainTokens: cut, valTokens: tokens.length - cut, tokenizer: tok.toJSON(), labels };
   }
 
-  async createModel(model: ModelChoice, train: TrainSettings, backend: Backend, init?: InitialState): Promise<ModelReport> {
+  async createModel(model: ModelChoice, train: TrainSettings, backend: Backend, start?: ModelInit): Promise<ModelReport> {
     if (!this.tokens || !this.tokenizer) throw new InputError('text', 'Choose the text to train on first.');
     await this.disposeModel();
     const config: GPTConfig = { ...model, vocabSize: this.tokenizer.vocabSize };
@@ -78,6 +94,7 @@ export class Session {
       throw new InputError('text', (e as Error).message);
     }
     const memory = estimateMemory(config, train.batchSize, train.blockSize);
+    const init = start && dequantizeInit(config, start);
     if (init) {
       const expected = paramLayout(config).totalElems;
       for (const [name, a] of [['weights', init.params], ['Adam m', init.m], ['Adam v', init.v]] as const) {
@@ -92,10 +109,10 @@ export class Session {
       },
     };
     if (backend === 'gpu') {
-      const gpu = await this.getGpu();
+      const { gpu, kernelConfig } = await this.getDevice();
       const fit = checkMemory(memory, { ...gpu.limits, budget: DEFAULT_MEMORY_BUDGET }, config, train.batchSize, train.blockSize);
       if (fit) throw new InputError('model', fit);
-      this.backend = await GpuBackend.create(gpu, config, train, this.tokens, events, init);
+      this.backend = await GpuBackend.create(gpu, kernelConfig, config, train, this.tokens, events, init);
     } else {
       if (nParams > CPU_MAX_PARAMS) {
         throw new InputError('model', `CPU mode handles models up to ${CPU_MAX_PARAMS.toLocaleString('en')} parameters; this one has ${nParams.toLocaleString('en')}. Choose fewer layers or a smaller width.`);
@@ -194,19 +211,39 @@ export class Session {
 
   async sample(id: number, prompt: string, options: GenerateOptions, halfWeights = false): Promise<SampleResult> {
     const b = this.requireBackend();
+    const problem = Object.values(checkGenerateOptions(options))[0];
+    if (problem) throw new InputError('sample', problem);
     const tok = this.tokenizer!;
     const src = await b.logitsSource({ halfWeights });
     const stream = tok.streamDecoder();
     const out: number[] = [];
     let text = '';
-    for await (const g of generate(src, this.encodePrompt(prompt), options)) {
-      out.push(g.token);
-      const piece = stream.push(g.token);
-      text += piece;
-      this.emit({ type: 'sample-token', sampleId: id, token: g.token, text: piece, label: tok.tokenLabel(g.token), probs: Float32Array.from(g.probs), logits: g.logits });
+    const control = { stop: false };
+    this.samples.set(id, control);
+    try {
+      for await (const g of generate(src, this.encodePrompt(prompt), options)) {
+        // A Stop read while this token was computed: drop it, so the result is exactly the
+        // tokens the page was sent. Leaving the loop ends the generator: no further work.
+        if (control.stop) break;
+        out.push(g.token);
+        const piece = stream.push(g.token);
+        text += piece;
+        this.emit({ type: 'sample-token', sampleId: id, token: g.token, text: piece, label: tok.tokenLabel(g.token), probs: Float32Array.from(g.probs), logits: g.logits });
+        await nextTask();
+        if (control.stop) break; // read during the pause: do not compute another token
+      }
+    } finally {
+      this.samples.delete(id);
     }
     text += stream.flush();
-    return { text, tokens: out };
+    return { text, tokens: out, stopped: control.stop && out.length < options.maxTokens };
+  }
+
+  /** Asks the sample started by request `id` to end before its next token. */
+  stopSample(id: number): { running: boolean } {
+    const sample = this.samples.get(id);
+    if (sample) sample.stop = true;
+    return { running: sample !== undefined };
   }
 
   async attention(prompt: string): Promise<AttentionReport> {
@@ -252,6 +289,31 @@ export class Session {
 
   async getState(): Promise<InitialState> {
     return this.requireBackend().state();
+  }
+
+  /** The model as a safetensors checkpoint carrying the tokenizer and the app's demo JSON. */
+  async exportCheckpoint(demo: unknown): Promise<{ bytes: Uint8Array; step: number }> {
+    const { params, step } = await this.getParams();
+    return { bytes: checkpointBytes(this.config!, params, this.tokenizer!.toJSON(), step, demo), step };
+  }
+
+  async exportOnnx(): Promise<{ bytes: Uint8Array; step: number }> {
+    const { params, step } = await this.getParams();
+    return { bytes: onnxBytes(this.config!, params), step };
+  }
+
+  /** Runs the ONNX export through onnxruntime-web and compares its logits with the engine's. */
+  async verifyOnnx(provider: OnnxProvider, prompt: string): Promise<OnnxCheck> {
+    const { params } = await this.getParams();
+    const ids = this.encodePrompt(prompt).slice(-this.config!.blockSize);
+    const ours = await this.requireBackend().logits(ids);
+    const theirs = await runOnnx(onnxBytes(this.config!, params), Array.from(ids), provider);
+    return { ...compareLogits(ours, theirs), tokens: ids.length };
+  }
+
+  async quantizedParams(): Promise<{ quantized: QuantizedParams; config: GPTConfig; step: number }> {
+    const { params, step } = await this.getParams();
+    return { quantized: quantized(this.config!, params), config: this.config!, step };
   }
 
   private async disposeModel(): Promise<void> {

@@ -106,6 +106,70 @@ describe('engine worker', () => {
   });
 });
 
+// The page's Stop: a stopSample request read between two tokens of a long sample.
+describe('stopping a sample', () => {
+  const long = { temperature: 1, topK: 0, topP: 1, greedy: false, maxTokens: 2000, seed: 3 };
+  const tokensOf = (sampleId: number) => events.flatMap((e) => (e.type === 'sample-token' && e.sampleId === sampleId ? [e.token] : []));
+
+  async function untilTokens(sampleId: number, n: number): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (tokensOf(sampleId).length < n && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+    expect(tokensOf(sampleId).length).toBeGreaterThanOrEqual(n);
+  }
+
+  /** Starts a 2,000-token sample, stops it after `after` tokens; returns how it ended. */
+  async function stopAfter(after: number) {
+    events.length = 0;
+    const { id, result } = client.send('sample', { prompt: 'abc', options: long });
+    await untilTokens(id, after);
+    const stopSent = performance.now();
+    const stop = await client.request('stopSample', { sampleId: id });
+    const sample = await result;
+    return { id, stop, sample, stopMs: performance.now() - stopSent };
+  }
+
+  it('on the GPU: resolves at once with the tokens so far, and the model samples again', async () => {
+    await client.request('setData', { text, tokenizer: { kind: 'char' } });
+    await client.request('createModel', { model, train, backend: 'gpu' });
+    await client.request('train', { action: 'step' });
+    const { id, stop, sample, stopMs } = await stopAfter(3);
+    expect(stop.running).toBe(true);
+    expect(sample.stopped).toBe(true);
+    expect(sample.tokens.length).toBeGreaterThanOrEqual(3);
+    expect(sample.tokens.length).toBeLessThan(long.maxTokens);
+    // What the page was streamed is what the result holds: no token after the stop.
+    expect(sample.tokens).toEqual(tokensOf(id));
+    // Within a token or two (tens of ms each on SwiftShader), not the rest of 2,000 tokens.
+    expect(stopMs).toBeLessThan(5_000);
+
+    // Stopping a finished sample is harmless; the next one runs to its end.
+    expect((await client.request('stopSample', { sampleId: id })).running).toBe(false);
+    const again = await client.request('sample', { prompt: 'abc', options: { ...long, maxTokens: 6 } });
+    expect(again.tokens).toHaveLength(6);
+    expect(again.stopped).toBe(false);
+    // The same seed gives the same start: the stopped sample left no state behind.
+    const k = Math.min(6, sample.tokens.length);
+    expect(again.tokens.slice(0, k)).toEqual(sample.tokens.slice(0, k));
+  });
+
+  it('on the CPU engine, whose tokens never await, the stop is read between tokens too', async () => {
+    await client.request('createModel', { model, train, backend: 'cpu' });
+    const { sample, stopMs } = await stopAfter(1);
+    expect(sample.stopped).toBe(true);
+    expect(sample.tokens.length).toBeLessThan(long.maxTokens);
+    expect(stopMs).toBeLessThan(5_000);
+    expect((await client.request('sample', { prompt: 'abc', options: { ...long, maxTokens: 4 } })).tokens).toHaveLength(4);
+  });
+
+  it('refuses settings out of range instead of changing them', async () => {
+    const bad = await rejection(client.request('sample', { prompt: 'abc', options: { ...long, maxTokens: 100_000 } }));
+    expect(bad.wire).toMatchObject({ name: 'InputError', code: 'sample' });
+    expect(bad.message).toMatch(/Max tokens must be a whole number from 1 to 2,000/);
+    const cold = await rejection(client.request('sample', { prompt: 'abc', options: { ...long, temperature: -1 } }));
+    expect(cold.message).toMatch(/Temperature must be 0 or more/);
+  });
+});
+
 describe('profile request', () => {
   it('profiles a real training step and a sampled token', async () => {
     await client.request('setData', { text, tokenizer: { kind: 'char' } });

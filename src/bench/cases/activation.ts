@@ -20,7 +20,7 @@ function fill(gpu: Gpu, t: Tensor, rng: Rng): void {
 
 function tensors(gpu: Gpu, shape: number[]) {
   // separate: a dispatch may not bind one buffer as both read-only and writable storage
-  const arena = new BufferArena('bench.activation', arenaLimitsOf(gpu.device), undefined, { separate: true });
+  const arena = new BufferArena('bench.activation', arenaLimitsOf(gpu.device));
   const t = { x: arena.add('x', shape), y: arena.add('y', shape), dy: arena.add('dy', shape) };
   arena.allocate(gpu.device);
   const rng = new Rng(1);

@@ -13,6 +13,7 @@ import { numel, type Tensor } from '../../engine/gpu/tensor';
 import { Rng } from '../../core/rng';
 import { createTensor } from '../../engine/testing/gpu';
 import { attentionBackward, attentionForward, attentionProbs } from '../../engine/kernels/attention';
+import type { KernelConfig } from '../../engine/kernels/config';
 
 interface Size {
   B: number;
@@ -63,14 +64,14 @@ function allocate(gpu: Gpu, s: Size): Buffers {
 const destroy = (...ts: Tensor[]) => ts.forEach((t) => t.buffer.destroy());
 
 /** Runs the forward once so that the backward and probs read a real out and lse. */
-async function primeForward(gpu: Gpu, b: Buffers, nHead: number): Promise<void> {
+async function primeForward(gpu: Gpu, kernelConfig: KernelConfig, b: Buffers, nHead: number): Promise<void> {
   const enc = gpu.device.createCommandEncoder();
-  recordPass(enc, [await attentionForward(gpu, b.out, b.lse, b.qkv, { nHead, causal: true })]);
+  recordPass(enc, [await attentionForward(gpu, kernelConfig, b.out, b.lse, b.qkv, { nHead, causal: true })]);
   gpu.device.queue.submit([enc.finish()]);
   await gpu.device.queue.onSubmittedWorkDone();
 }
 
-/** `staged` forces workgroup-memory staging on or off (the default is per adapter and head size). */
+/** `staged` forces workgroup-memory staging on or off (the default is the kernel configuration's, by head size). */
 const variant = (kernel: string, staged?: boolean) => (staged === undefined ? kernel : `${kernel} ${staged ? 'staged' : 'direct'}`);
 
 function forwardCase(s: Size, staged?: boolean): BenchCase {
@@ -78,9 +79,9 @@ function forwardCase(s: Size, staged?: boolean): BenchCase {
     kernel: variant('attention_forward', staged),
     size: sizeLabel(s),
     baseline: staged === undefined ? undefined : `attention_forward ${sizeLabel(s)}`,
-    async setup(gpu: Gpu): Promise<BenchSetup> {
+    async setup(gpu: Gpu, kernelConfig: KernelConfig): Promise<BenchSetup> {
       const b = allocate(gpu, s);
-      const d = await attentionForward(gpu, b.out, b.lse, b.qkv, { nHead: s.NH, causal: true, staged });
+      const d = await attentionForward(gpu, kernelConfig, b.out, b.lse, b.qkv, { nHead: s.NH, causal: true, staged });
       const hs = s.C / s.NH;
       return { dispatches: [d], flops: 4 * s.B * s.NH * causalPairs(s.T) * hs, dispose: () => destroy(...Object.values(b)) };
     },
@@ -92,10 +93,10 @@ function backwardCase(s: Size, staged?: boolean): BenchCase {
     kernel: variant('attention_backward', staged),
     size: sizeLabel(s),
     baseline: staged === undefined ? undefined : `attention_backward ${sizeLabel(s)}`,
-    async setup(gpu: Gpu): Promise<BenchSetup> {
+    async setup(gpu: Gpu, kernelConfig: KernelConfig): Promise<BenchSetup> {
       const b = allocate(gpu, s);
-      await primeForward(gpu, b, s.NH);
-      const dispatches = await attentionBackward(gpu, b.dqkv, b.dout, b.qkv, b.out, b.lse, b.scratchD,
+      await primeForward(gpu, kernelConfig, b, s.NH);
+      const dispatches = await attentionBackward(gpu, kernelConfig, b.dqkv, b.dout, b.qkv, b.out, b.lse, b.scratchD,
         { nHead: s.NH, causal: true, staged });
       const hs = s.C / s.NH;
       return { dispatches, flops: 10 * s.B * s.NH * causalPairs(s.T) * hs, dispose: () => destroy(...Object.values(b)) };
@@ -108,9 +109,9 @@ function probsCase(s: Size): BenchCase {
   return {
     kernel: 'attention_probs',
     size: sizeLabel(s),
-    async setup(gpu: Gpu): Promise<BenchSetup> {
+    async setup(gpu: Gpu, kernelConfig: KernelConfig): Promise<BenchSetup> {
       const b = allocate(gpu, s);
-      await primeForward(gpu, b, s.NH);
+      await primeForward(gpu, kernelConfig, b, s.NH);
       const p = createTensor(gpu, 'probs', [s.B, s.NH, s.T, s.T]);
       const d = await attentionProbs(gpu, p, b.qkv, b.lse, { nHead: s.NH, causal: true });
       const bytes = 4 * (numel(p.shape) + numel(b.qkv.shape) * (2 / 3) + numel(b.lse.shape));

@@ -32,10 +32,10 @@ export const cases: BenchCase[] = SIZES.flatMap(({ BT, V }): BenchCase[] => {
         kernel: name('crossentropy_forward'),
         size,
         baseline: baseline('crossentropy_forward'),
-        async setup(gpu) {
+        async setup(gpu, kernelConfig) {
           const tensors = [...inputs(gpu, 1), upload(gpu, 'losses', [BT], new Float32Array(BT))];
           const [logits, targets, losses] = tensors;
-          const d = await crossentropyForward(gpu, losses, logits, targets, opts);
+          const d = await crossentropyForward(gpu, kernelConfig, losses, logits, targets, opts);
           return { dispatches: [d], bytes: 4 * (BT * V + 2 * BT), dispose: () => tensors.forEach((t) => t.buffer.destroy()) };
         },
       },
@@ -43,10 +43,10 @@ export const cases: BenchCase[] = SIZES.flatMap(({ BT, V }): BenchCase[] => {
         kernel: name('crossentropy_backward'),
         size,
         baseline: baseline('crossentropy_backward'),
-        async setup(gpu) {
+        async setup(gpu, kernelConfig) {
           const tensors = [...inputs(gpu, 2), upload(gpu, 'dlogits', [BT, V], new Float32Array(BT * V))];
           const [logits, targets, dlogits] = tensors;
-          const d = await crossentropyBackward(gpu, dlogits, logits, targets, 1 / BT, opts);
+          const d = await crossentropyBackward(gpu, kernelConfig, dlogits, logits, targets, 1 / BT, opts);
           // logits and targets read, dlogits written (the kernel itself reads the logits twice)
           return { dispatches: [d], bytes: 4 * (2 * BT * V + BT), dispose: () => tensors.forEach((t) => t.buffer.destroy()) };
         },
@@ -59,9 +59,9 @@ export const cases: BenchCase[] = SIZES.flatMap(({ BT, V }): BenchCase[] => {
     {
       kernel: 'crossentropy_mean',
       size: `BT${BT}`,
-      async setup(gpu) {
+      async setup(gpu, kernelConfig) {
         const tensors = [upload(gpu, 'losses', [BT], randn(new Rng(3), BT)), upload(gpu, 'mean', [1], [0])];
-        const d = await crossentropyMean(gpu, tensors[1], tensors[0]);
+        const d = await crossentropyMean(gpu, kernelConfig, tensors[1], tensors[0]);
         return { dispatches: [d], bytes: 4 * (BT + 1), dispose: () => tensors.forEach((t) => t.buffer.destroy()) };
       },
     },

@@ -19,7 +19,7 @@ function fill(gpu: Gpu, t: Tensor, rng: Rng, lo: number, hi: number): void {
 
 function tensors(gpu: Gpu, rows: number, C: number) {
   // separate: a dispatch may not bind one buffer as both read-only and writable storage
-  const arena = new BufferArena('bench.layernorm', arenaLimitsOf(gpu.device), undefined, { separate: true });
+  const arena = new BufferArena('bench.layernorm', arenaLimitsOf(gpu.device));
   const add = (label: string, shape: number[]) => arena.add(label, shape);
   const t = {
     x: add('x', [rows, C]),
@@ -56,9 +56,9 @@ export const cases: BenchCase[] = SIZES.flatMap(([rows, C]) => [true, false].fla
       kernel: name('layernorm_forward'),
       size,
       baseline: baseline('layernorm_forward'),
-      async setup(gpu) {
+      async setup(gpu, kernelConfig) {
         const { dispose, t } = tensors(gpu, rows, C);
-        const d = await layernormForward(gpu, t.y, t.mean, t.rstd, t.x, t.w, t.b, opts);
+        const d = await layernormForward(gpu, kernelConfig, t.y, t.mean, t.rstd, t.x, t.w, t.b, opts);
         // read x, w, b; write y, mean, rstd
         return { dispatches: [d], bytes: 4 * (2 * n + 2 * C + 2 * rows), dispose };
       },
@@ -67,10 +67,10 @@ export const cases: BenchCase[] = SIZES.flatMap(([rows, C]) => [true, false].fla
       kernel: name('layernorm_backward'),
       size,
       baseline: baseline('layernorm_backward'),
-      async setup(gpu) {
+      async setup(gpu, kernelConfig) {
         const { dispose, t } = tensors(gpu, rows, C);
         // dinp accumulated, as the residual stream of the model uses it
-        const ds = await layernormBackward(gpu, t.dx, t.dw, t.db, t.dy, t.x, t.w, t.mean, t.rstd, { accumulateDinp: true, ...opts });
+        const ds = await layernormBackward(gpu, kernelConfig, t.dx, t.dw, t.db, t.dy, t.x, t.w, t.mean, t.rstd, { accumulateDinp: true, ...opts });
         // read dy, x, dx, w, mean, rstd; write dx; read and write dw, db
         return { dispatches: ds, bytes: 4 * (4 * n + 5 * C + 2 * rows), dispose };
       },

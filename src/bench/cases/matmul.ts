@@ -1,9 +1,10 @@
 // Linear layers. Sizes are `${BT}x${C}x${OC}` (rows × inputs × outputs); the square ones
 // compare the tiled forward with the plain one-output-per-invocation baseline.
-import { matmulBackward, matmulForward, matmulPlainForward } from '../../engine/kernels/matmul';
-import { MATMUL_TILES } from '../../engine/kernels/tuning';
+import { matmulBackward, matmulForward, matmulPlainForward, type MatmulForwardOptions } from '../../engine/kernels/matmul';
+import { MATMUL_TILES, type KernelConfig } from '../../engine/kernels/config';
 import { createTensor } from '../../engine/testing/gpu';
 import type { Gpu } from '../../engine/gpu/device';
+import type { Dispatch } from '../../engine/gpu/dispatch';
 import type { Tensor } from '../../engine/gpu/tensor';
 import { caseName, type BenchCase, type BenchSetup } from '../types';
 
@@ -26,18 +27,21 @@ function linear(gpu: Gpu, BT: number, C: number, OC: number, prefix = ''): Linea
 
 const destroy = (ts: Tensor[]) => () => ts.forEach((t) => t.buffer.destroy());
 
-type Forward = typeof matmulForward;
+/** One forward product: the tiled kernel (with the device's configuration and `opts`) or the plain one. */
+type Forward = (gpu: Gpu, kernelConfig: KernelConfig, l: Linear) => Promise<Dispatch>;
 
-function forwardCase(kernel: string, forward: Forward, BT: number, C: number, OC: number, baseline?: string,
-  opts?: Parameters<Forward>[5]): BenchCase {
+const tiled = (opts: MatmulForwardOptions = {}): Forward => (gpu, kc, l) => matmulForward(gpu, kc, l.out, l.inp, l.weight, l.bias, opts);
+const plain: Forward = (gpu, _kc, l) => matmulPlainForward(gpu, l.out, l.inp, l.weight, l.bias);
+
+function forwardCase(kernel: string, forward: Forward, BT: number, C: number, OC: number, baseline?: string): BenchCase {
   return {
     kernel,
     size: `${BT}x${C}x${OC}`,
     baseline,
-    async setup(gpu): Promise<BenchSetup> {
+    async setup(gpu, kernelConfig): Promise<BenchSetup> {
       const l = linear(gpu, BT, C, OC);
       return {
-        dispatches: [await forward(gpu, l.out, l.inp, l.weight, l.bias, opts)],
+        dispatches: [await forward(gpu, kernelConfig, l)],
         flops: 2 * BT * C * OC,
         dispose: destroy(l.all),
       };
@@ -46,8 +50,8 @@ function forwardCase(kernel: string, forward: Forward, BT: number, C: number, OC
 }
 
 const squares = [256, 512].flatMap((n) => {
-  const plain = forwardCase('matmul_plain', matmulPlainForward, n, n, n);
-  return [plain, forwardCase('matmul_forward', matmulForward, n, n, n, caseName(plain))];
+  const baseline = forwardCase('matmul_plain', plain, n, n, n);
+  return [baseline, forwardCase('matmul_forward', tiled(), n, n, n, caseName(baseline))];
 });
 
 // A GPT MLP's first layer at B·T = 1024, C = 128 (OC = 4C).
@@ -56,11 +60,11 @@ const [BT, C, OC] = [1024, 128, 512];
 const backward: BenchCase = {
   kernel: 'matmul_backward',
   size: `${BT}x${C}x${OC}`,
-  async setup(gpu): Promise<BenchSetup> {
+  async setup(gpu, kernelConfig): Promise<BenchSetup> {
     const l = linear(gpu, BT, C, OC);
     const g = linear(gpu, BT, C, OC, 'd');
     return {
-      dispatches: await matmulBackward(gpu, g.inp, g.weight, g.bias, g.out, l.inp, l.weight),
+      dispatches: await matmulBackward(gpu, kernelConfig, g.inp, g.weight, g.bias, g.out, l.inp, l.weight),
       // dinp and dweight are one BT·C·OC product each; dbias adds BT·OC.
       flops: 4 * BT * C * OC + BT * OC,
       dispose: destroy([...l.all, ...g.all]),
@@ -68,17 +72,17 @@ const backward: BenchCase = {
   },
 };
 
-// Every tile candidate at 512³ against the device's default tile (tuning.ts); a case whose
-// tile does not fit the device fails to build and is reported as such.
-const tiles = MATMUL_TILES.map((tile) => forwardCase(`matmul_tile ${tile.BM}x${tile.BN}x${tile.BK}`, matmulForward, 512, 512, 512,
-  'matmul_forward 512x512x512', { tile }));
+// Every tile candidate at 512³ against the device's default tile (engine/tune/defaults.ts); a
+// case whose tile does not fit the device fails to build and is reported as such.
+const tiles = MATMUL_TILES.map((tile) => forwardCase(`matmul_tile ${tile.BM}x${tile.BN}x${tile.BK}`, tiled({ tile }), 512, 512, 512,
+  'matmul_forward 512x512x512'));
 
 // One decoded token through an MLP layer: matmul_rows.
-const decode = forwardCase('matmul_rows', matmulForward, 1, C, OC);
+const decode = forwardCase('matmul_rows', tiled(), 1, C, OC);
 
-export const cases: BenchCase[] = [...squares, ...tiles, forwardCase('matmul_forward', matmulForward, BT, C, OC), backward, decode];
+export const cases: BenchCase[] = [...squares, ...tiles, forwardCase('matmul_forward', tiled(), BT, C, OC), backward, decode];
 // A small product (one sequence of 32 through a C=32 model's qkv layer): the per-shape
-// choice (tuning.ts: a smaller tile so that enough workgroups run) against forcing the large
-// 64×64 tile.
-const smallLarge = forwardCase('matmul_forward large tile', matmulForward, 32, 32, 96, undefined, { tile: { BM: 64, BN: 64, BK: 16, RM: 8, RN: 8 } });
-cases.push(smallLarge, forwardCase('matmul_forward', matmulForward, 32, 32, 96, caseName(smallLarge)));
+// choice (config.ts, tileForShape: a smaller tile so that enough workgroups run) against
+// forcing the large 64×64 tile.
+const smallLarge = forwardCase('matmul_forward large tile', tiled({ tile: { BM: 64, BN: 64, BK: 16, RM: 8, RN: 8 } }), 32, 32, 96);
+cases.push(smallLarge, forwardCase('matmul_forward', tiled(), 32, 32, 96, caseName(smallLarge)));

@@ -5,6 +5,7 @@
 // run once untimed first (our plan and pipelines; ORT's kernels), then they are timed in
 // alternation so that a change in machine load hits both alike.
 import type { Gpu } from '../../engine/gpu/device';
+import type { KernelConfig } from '../../engine/kernels/config';
 import { exportOnnx } from '../../engine/codecs/onnx';
 import { loadOrt } from '../../worker/ort';
 import type { GPTConfig } from '../../core/config';
@@ -25,12 +26,12 @@ export function initWeights(gpu: Gpu, config: GPTConfig, seed = 1337): { weights
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
-export async function benchInference(gpu: Gpu, model: string, config: GPTConfig, tokens: Uint32Array, runs: number): Promise<InferenceResult> {
+export async function benchInference(gpu: Gpu, kernelConfig: KernelConfig, model: string, config: GPTConfig, tokens: Uint32Array, runs: number): Promise<InferenceResult> {
   const T = tokens.length;
   const { weights, params } = initWeights(gpu, config);
-  const inference = new Inference(gpu, weights);
+  const inference = new Inference(gpu, kernelConfig, weights);
   const half = await HalfWeights.create(gpu, weights);
-  const inferenceHalf = new Inference(gpu, weights, { half });
+  const inferenceHalf = new Inference(gpu, kernelConfig, weights, { half });
   try {
     const ours = await inference.logits(tokens); // builds the plan: not timed
     const oursHalf = await inferenceHalf.logits(tokens);

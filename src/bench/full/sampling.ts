@@ -5,6 +5,7 @@
 // fastest kept. The rerun source still builds a plan for each new length (Inference keeps
 // the last few), as it does in the app.
 import type { Gpu } from '../../engine/gpu/device';
+import type { KernelConfig } from '../../engine/kernels/config';
 import type { GPTConfig } from '../../core/config';
 import { Decoder } from '../../engine/sample/decoder';
 import { generate, RerunSource, type LogitsSource } from '../../engine/sample/generate';
@@ -39,12 +40,12 @@ async function timeGeneration(src: LogitsSource, prompt: Uint32Array, tokens: nu
   return { ms: performance.now() - t0, ids, nextMs: median(nexts) };
 }
 
-export async function benchSampling(gpu: Gpu, model: string, config: GPTConfig, prompt: Uint32Array, tokens: number, rounds = 2): Promise<SamplingResult> {
+export async function benchSampling(gpu: Gpu, kernelConfig: KernelConfig, model: string, config: GPTConfig, prompt: Uint32Array, tokens: number, rounds = 2): Promise<SamplingResult> {
   const { weights } = initWeights(gpu, config);
-  const inference = new Inference(gpu, weights);
+  const inference = new Inference(gpu, kernelConfig, weights);
   let decoder: Decoder | null = null;
   try {
-    decoder = await Decoder.build(gpu, weights);
+    decoder = await Decoder.build(gpu, kernelConfig, weights);
     const rerun = new RerunSource(config.blockSize, config.vocabSize, (ctx) => inference.logits(ctx));
     await timeGeneration(decoder, prompt, tokens);
     await timeGeneration(rerun, prompt, tokens);

@@ -2,6 +2,7 @@
 // timed steps. Step time is the median of the trainer's own step-to-step interval, i.e. the
 // pipelined rate the app sees; submits and dispatches are counted during the timed steps.
 import type { Gpu } from '../../engine/gpu/device';
+import type { KernelConfig } from '../../engine/kernels/config';
 import { DEFAULT_CONFIG, type GPTConfig } from '../../core/config';
 import { countParams } from '../../core/params';
 import { DEFAULT_TRAIN, type TrainSettings } from '../../core/settings';
@@ -30,7 +31,7 @@ export function syntheticTokens(n: number, seed = 1): Uint32Array {
   return Uint32Array.from({ length: n }, () => rng.int(BENCH_VOCAB));
 }
 
-export async function benchTraining(gpu: Gpu, size: TrainSize, warmup: number, steps: number): Promise<TrainingResult> {
+export async function benchTraining(gpu: Gpu, kernelConfig: KernelConfig, size: TrainSize, warmup: number, steps: number): Promise<TrainingResult> {
   const config = configOf(size);
   const settings: TrainSettings = {
     ...DEFAULT_TRAIN,
@@ -42,7 +43,7 @@ export async function benchTraining(gpu: Gpu, size: TrainSize, warmup: number, s
   };
   const intervals: number[] = [];
   let timing = false;
-  const trainer = await Trainer.create(gpu, config, settings, syntheticTokens(20_000 + 10 * size.blockSize), {
+  const trainer = await Trainer.create(gpu, kernelConfig, config, settings, syntheticTokens(20_000 + 10 * size.blockSize), {
     events: { onStep: (r) => timing && intervals.push(r.stepMs) },
   });
   try {

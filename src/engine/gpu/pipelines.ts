@@ -6,7 +6,7 @@ import { ShaderCompileError } from './errors';
 export interface ShaderSource {
   /** File name under shaders/, e.g. 'matmul.wgsl' (used in error messages). */
   file: string;
-  /** WGSL text (imported with `?raw`). */
+  /** WGSL text (from the shader registry, engine/kernels/shaders.ts). */
   code: string;
   /**
    * When `code` joins several files (a kernel and the libraries it requires): the line each
@@ -37,6 +37,11 @@ export class PipelineCache {
   /** Number of distinct pipelines built so far. */
   get size(): number {
     return this.pipelines.size;
+  }
+
+  /** The shader modules compiled so far, by file (a variant's included, e.g. 'layernorm.wgsl (subgroups)'). */
+  get moduleFiles(): string[] {
+    return [...new Set([...this.modules.keys()].map((key) => key.slice(0, key.indexOf('\0'))))].sort();
   }
 
   get(spec: PipelineSpec): Promise<GPUComputePipeline> {

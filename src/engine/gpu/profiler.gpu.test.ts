@@ -11,6 +11,7 @@ import { residualForward } from '../kernels/residual';
 import type { Gpu } from './device';
 import type { Dispatch } from './dispatch';
 import { ProfileRecorder, profileDispatches, type ProfileReport } from './profiler';
+import { defaultKernelConfig } from '../tune/defaults';
 
 // A tiny two-layer chain: x + y → h, h · wᵀ → out, residual run twice so one label has count 2.
 async function chain(gpu: Gpu, rng: Rng): Promise<{ dispatches: Dispatch[]; out: ReturnType<typeof createTensor>; expected: Float64Array }> {
@@ -26,7 +27,7 @@ async function chain(gpu: Gpu, rng: Rng): Promise<{ dispatches: Dispatch[]; out:
   const dispatches = [
     await residualForward(gpu, h, tx, ty),
     await residualForward(gpu, h2, h, ty), // h2 = x + 2y
-    await matmulForward(gpu, out, h2, upload(gpu, 'w', [OC, C], w), null),
+    await matmulForward(gpu, defaultKernelConfig(gpu), out, h2, upload(gpu, 'w', [OC, C], w), null),
   ];
   const expected = new Float64Array(B * T * OC);
   for (let r = 0; r < B * T; r++) {
@@ -134,7 +135,7 @@ describe('profiler', () => {
     const rng = new Rng(seed);
     const cfg: GPTConfig = { ...DEFAULT_CONFIG, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 11 };
     const tokens = Uint32Array.from(randint(rng, 300, cfg.vocabSize));
-    const trainer = await Trainer.create(gpu, cfg, { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, seed }, tokens);
+    const trainer = await Trainer.create(gpu, defaultKernelConfig(gpu), cfg, { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, seed }, tokens);
     try {
       const plan = trainer.plan;
       plan.writeBatch(tokens.subarray(0, 16), tokens.subarray(1, 17));

@@ -6,27 +6,10 @@
 // the work is split into passes; profileDispatches() is the one-call form for a plain list.
 import type { Gpu } from './device';
 import type { Dispatch } from './dispatch';
+import type { KernelTime, ProfileMode, ProfileReport } from '../../core/reports';
 
-export type ProfileMode = 'timestamp' | 'wall';
+export type { KernelTime, ProfileMode, ProfileReport } from '../../core/reports';
 
-export interface KernelTime {
-  label: string;
-  count: number;
-  /** GPU milliseconds summed over the kernel's dispatches; null in 'wall' mode. */
-  ms: number | null;
-}
-
-export interface ProfileReport {
-  mode: ProfileMode;
-  /**
-   * 'timestamp': from the first pass's beginning to the last pass's end on the GPU clock.
-   * 'wall': from the end of encoding to onSubmittedWorkDone on the CPU clock.
-   */
-  totalMs: number;
-  dispatches: number;
-  /** Grouped by Dispatch.label; the slowest first ('wall': the most frequent first). */
-  kernels: KernelTime[];
-}
 
 export interface ProfileOptions {
   /** 'auto' (the default) uses timestamps when the device has the feature. */

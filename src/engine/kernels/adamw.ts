@@ -1,11 +1,11 @@
 // adamw.wgsl: one AdamW step over the flat parameter buffer, gradients clipped by the scale
 // gradNorm left on the GPU.
-import code from '../../../shaders/adamw.wgsl?raw';
 import type { Gpu } from '../gpu/device';
 import { ceilDiv, createUniform, grid1d, makeDispatch, packUniform, type Dispatch, type UniformField } from '../gpu/dispatch';
 import { expectDtype, expectShape, numel, type Tensor } from '../gpu/tensor';
+import { shaderSource } from './shaders';
 
-const shader = { file: 'adamw.wgsl', code };
+const shader = shaderSource('adamw.wgsl');
 const WG = 256;
 
 /** The per-step hyperparameters; `step` is the 1-based count of updates including this one. */

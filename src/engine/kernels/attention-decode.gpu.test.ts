@@ -5,6 +5,7 @@ import { expectClose } from '../testing/compare';
 import { checkGuards, download, getTestGpu, poisoned, run, upload } from '../testing/gpu';
 import * as ref from '../ref/attention';
 import { attentionDecode } from './attention-decode';
+import { defaultKernelConfig } from '../tune/defaults';
 
 // A softmax over ≤ 70 keys and a weighted sum, in f32 against float64.
 const TOL = { atol: 2e-6, rtol: 1e-5 };
@@ -18,7 +19,7 @@ describe('attention_decode', () => {
       const gpu = await getTestGpu();
       if (subgroups && !(gpu.features.has('subgroups') && gpu.adapter.subgroupMinSize)) {
         const t = (shape: number[], dtype?: 'u32') => poisoned(gpu, 't', shape, dtype);
-        expect(() => attentionDecode(gpu, t([1, C]), t([T, 3 * C]), t([1], 'u32'), { nHead: NH, subgroups })).toThrow(/no subgroups/);
+        expect(() => attentionDecode(gpu, defaultKernelConfig(gpu), t([1, C]), t([T, 3 * C]), t([1], 'u32'), { nHead: NH, subgroups })).toThrow(/no subgroups/);
         return;
       }
       const seed = freshSeed();
@@ -28,7 +29,7 @@ describe('attention_decode', () => {
       ref.attentionForward(full, new Float64Array(NH * T), qkv, 1, T, C, { nHead: NH, causal: true });
       const out = poisoned(gpu, 'out', [1, C]);
       const pos = upload(gpu, 'position', [1], [0], 'u32');
-      const d = await attentionDecode(gpu, out, upload(gpu, 'cache', [1, T, 3 * C], qkv), pos, { nHead: NH, subgroups });
+      const d = await attentionDecode(gpu, defaultKernelConfig(gpu), out, upload(gpu, 'cache', [1, T, 3 * C], qkv), pos, { nHead: NH, subgroups });
       for (const t of [0, 1, Math.floor(T / 2), T - 1]) {
         gpu.device.queue.writeBuffer(pos.buffer, pos.offset, Uint32Array.of(t));
         await run(gpu, [d]);

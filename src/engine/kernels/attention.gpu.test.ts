@@ -6,6 +6,7 @@ import { checkGuards, createTensor, download, getTestGpu, poisoned, run, upload 
 import { ShapeError } from '../gpu/errors';
 import * as ref from '../ref/attention';
 import { attentionBackward, attentionForward, attentionProbs } from './attention';
+import { defaultKernelConfig } from '../tune/defaults';
 
 // Tolerances: float32 rounding in dot products of ≤ 16 terms, exps and running sums over ≤ 37
 // keys. Measured worst over 160 random runs on SwiftShader, the errors were ≈ 5× below each
@@ -66,7 +67,7 @@ describe('attention kernels', () => {
         const gOut = poisoned(gpu, 'out', [B, T, C]);
         const gLse = poisoned(gpu, 'lse', [B, NH, T]);
         const dQkv = upload(gpu, 'qkv', [B, T, 3 * C], qkv);
-        await run(gpu, [await attentionForward(gpu, gOut, gLse, dQkv, opts)]);
+        await run(gpu, [await attentionForward(gpu, defaultKernelConfig(gpu), gOut, gLse, dQkv, opts)]);
         expectClose('attention_forward out', await download(gpu, gOut), out, FORWARD_TOL, seed);
         expectClose('attention_forward lse', await download(gpu, gLse), lse, LSE_TOL, seed);
         await checkGuards(gpu, gOut);
@@ -112,6 +113,7 @@ describe('attention kernels', () => {
         const gD = poisoned(gpu, 'scratchD', [B, NH, T]);
         const dispatches = await attentionBackward(
           gpu,
+          defaultKernelConfig(gpu),
           gDqkv,
           upload(gpu, 'dout', [B, T, C], dout),
           upload(gpu, 'qkv', [B, T, 3 * C], qkv),
@@ -163,7 +165,7 @@ describe('attention kernels', () => {
       expect(Math.max(...lse), `seed ${seed}: some row's scores are not below −90`).toBeLessThan(-90);
       const gOut = poisoned(gpu, 'out', [B, T, C]);
       const gLse = poisoned(gpu, 'lse', [B, NH, T]);
-      await run(gpu, [await attentionForward(gpu, gOut, gLse, upload(gpu, 'qkv', [B, T, 3 * C], qkv), opts)]);
+      await run(gpu, [await attentionForward(gpu, defaultKernelConfig(gpu), gOut, gLse, upload(gpu, 'qkv', [B, T, 3 * C], qkv), opts)]);
       expectClose(`attention_forward out (causal=${causal})`, await download(gpu, gOut), out, LARGE_SCORE_TOL, seed);
       expectClose(`attention_forward lse (causal=${causal})`, await download(gpu, gLse), lse, LARGE_SCORE_TOL, seed);
       await checkGuards(gpu, gOut);
@@ -176,7 +178,7 @@ describe('attention kernels', () => {
     const t = (shape: number[]) => createTensor(gpu, 'x', shape);
     const [B, T] = [1, 2];
     const fwd = (C: number, NH: number, outShape = [B, T, C], lseShape = [B, NH, T]) => () =>
-      attentionForward(gpu, t(outShape), t(lseShape), t([B, T, 3 * C]), { nHead: NH, causal: true });
+      attentionForward(gpu, defaultKernelConfig(gpu), t(outShape), t(lseShape), t([B, T, 3 * C]), { nHead: NH, causal: true });
     expect(fwd(258, 2)).toThrow(ShapeError);
     expect(fwd(258, 2)).toThrow(/head size 129 .* exceeds the supported maximum of 128/);
     await expect(fwd(256, 2)()).resolves.toBeDefined(); // hs = 128 exactly is supported
@@ -185,7 +187,7 @@ describe('attention kernels', () => {
     expect(fwd(20, 2, undefined, [B, 2, T + 1])).toThrow(ShapeError);
     const probs = () => attentionProbs(gpu, t([B, 2, T, T + 1]), t([B, T, 60]), t([B, 2, T]), { nHead: 2, causal: true });
     expect(probs).toThrow(ShapeError);
-    const bwd = () => attentionBackward(gpu, t([B, T, 60]), t([B, T, 20]), t([B, T, 60]), t([B, T, 20]), t([B, 2, T]),
+    const bwd = () => attentionBackward(gpu, defaultKernelConfig(gpu), t([B, T, 60]), t([B, T, 20]), t([B, T, 60]), t([B, T, 20]), t([B, 2, T]),
       t([B, 2, T + 1]), { nHead: 2, causal: true });
     await expect(bwd()).rejects.toThrow(/expected x of shape \(1, 2, 2\), got \(1, 2, 3\)/);
   });

@@ -5,6 +5,7 @@ import type { Gpu } from '../gpu/device';
 import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { ShapeError } from '../gpu/errors';
 import { expectDtype, expectShape, type Tensor } from '../gpu/tensor';
+import type { KernelConfig } from './config';
 import { shaderSource } from './shaders';
 
 const shader = shaderSource('attention.wgsl');
@@ -32,14 +33,11 @@ export function attentionTiling(hs: number, staged = true): { ROWS: number; TILE
 }
 
 /**
- * Staging through workgroup memory: on GPUs, and on software adapters for heads over 32
- * channels. For smaller heads a software adapter reads global memory directly (see
- * attention.wgsl). Measured on SwiftShader, direct against staged in alternating trials
- * (npm run bench:kernels -- --filter attention_): hs 16 (B16 T64) forward 1.07×, backward
- * 1.06×; hs 32 (B8 T64) 1.07× and 1.24×; hs 64 (B4 T256) 0.91× and 0.91×.
+ * Staging through workgroup memory, unless the head is small enough for the configuration to
+ * read keys (queries) directly (see attention.wgsl; why per adapter: engine/tune/defaults.ts).
  */
-export const attentionStaged = (gpu: Gpu, hs: number, opts: Pick<AttentionOpts, 'staged'> = {}): boolean =>
-  opts.staged ?? !(gpu.adapter.isFallback && hs <= 32);
+export const attentionStaged = (kernelConfig: KernelConfig, hs: number, opts: Pick<AttentionOpts, 'staged'> = {}): boolean =>
+  opts.staged ?? hs > kernelConfig.attention.directMaxHeadSize;
 // Workgroup size of the element-wise entry points (probs, D).
 const WG = 64;
 const ELEMENTWISE = { WG };
@@ -106,13 +104,14 @@ const rowBlocks = (gpu: Gpu, d: Dims) => grid1d(gpu, d.B * d.NH * ceilDiv(d.T, R
  * out (B, T, C) = softmax(mask(q·kᵀ/√hs))·v per head, and lse (B, NH, T) = the natural
  * log-sum-exp of each row's scaled, masked scores (what the backward and probs need).
  */
-export function attentionForward(gpu: Gpu, out: Tensor, lse: Tensor, qkv: Tensor, opts: AttentionOpts): Promise<Dispatch> {
+export function attentionForward(gpu: Gpu, kernelConfig: KernelConfig, out: Tensor, lse: Tensor, qkv: Tensor, opts: AttentionOpts): Promise<Dispatch> {
   const what = 'attentionForward';
   const d = dimsOf(what, qkv, opts);
   expectF32(what, out, [d.B, d.T, d.C]);
   expectF32(what, lse, [d.B, d.NH, d.T]);
   const u = params(gpu, d, opts.causal);
-  return makeDispatch(gpu, 'attention_forward', { shader, entryPoint: 'attention_forward', constants: attentionTiling(d.hs, attentionStaged(gpu, d.hs, opts)) },
+  const constants = attentionTiling(d.hs, attentionStaged(kernelConfig, d.hs, opts));
+  return makeDispatch(gpu, 'attention_forward', { shader, entryPoint: 'attention_forward', constants },
     [out, lse, qkv, null, null, null, null, u], rowBlocks(gpu, d));
 }
 
@@ -137,6 +136,7 @@ export function attentionProbs(gpu: Gpu, probs: Tensor, qkv: Tensor, lse: Tensor
  */
 export async function attentionBackward(
   gpu: Gpu,
+  kernelConfig: KernelConfig,
   dqkv: Tensor,
   dout: Tensor,
   qkv: Tensor,
@@ -154,12 +154,13 @@ export async function attentionBackward(
   expectF32(what, scratchD, [d.B, d.NH, d.T]);
   const u = params(gpu, d, opts.causal);
   const tiled = [dqkv, null, qkv, lse, dout, null, scratchD, u];
+  const constants = attentionTiling(d.hs, attentionStaged(kernelConfig, d.hs, opts));
   return Promise.all([
     makeDispatch(gpu, 'attention_backward_d', { shader: backwardShader, entryPoint: 'attention_backward_d', constants: ELEMENTWISE },
       [null, scratchD, null, null, dout, out, null, u], grid1d(gpu, ceilDiv(d.B * d.NH * d.T, WG))),
-    makeDispatch(gpu, 'attention_backward_dq', { shader: backwardShader, entryPoint: 'attention_backward_dq', constants: attentionTiling(d.hs, attentionStaged(gpu, d.hs, opts)) },
+    makeDispatch(gpu, 'attention_backward_dq', { shader: backwardShader, entryPoint: 'attention_backward_dq', constants },
       tiled, rowBlocks(gpu, d)),
-    makeDispatch(gpu, 'attention_backward_dkv', { shader: backwardShader, entryPoint: 'attention_backward_dkv', constants: attentionTiling(d.hs, attentionStaged(gpu, d.hs, opts)) },
+    makeDispatch(gpu, 'attention_backward_dkv', { shader: backwardShader, entryPoint: 'attention_backward_dkv', constants },
       tiled, rowBlocks(gpu, d)),
   ]);
 }

@@ -6,6 +6,7 @@ import { checkGuards, download, getTestGpu, poisoned, run, upload } from '../tes
 import * as ref from '../ref/crossentropy';
 import type { Gpu } from '../gpu/device';
 import { crossentropyBackward, crossentropyForward, crossentropyMean } from './crossentropy';
+import { defaultKernelConfig } from '../tune/defaults';
 
 // loss = (max − x[target]) + log Σ exp(x − max): the subtraction is exact or nearly so, the
 // log and the f32 sum of ≤ V terms in [0, 1] add a few ulp of log V; 1e-5 relative to the loss
@@ -67,7 +68,7 @@ describe('cross-entropy kernels', () => {
       const logits = makeLogits(rng, B * T, V);
       const targets = randint(rng, B * T, V);
       const losses = poisoned(gpu, 'losses', [B, T]);
-      await run(gpu, [await crossentropyForward(gpu, losses, upload(gpu, 'logits', [B, T, V], logits),
+      await run(gpu, [await crossentropyForward(gpu, defaultKernelConfig(gpu), losses, upload(gpu, 'logits', [B, T, V], logits),
         upload(gpu, 'targets', [B, T], targets, 'u32'), { workgroupSize, subgroups })]);
       const expected = new Float64Array(B * T);
       ref.crossentropyForward(expected, logits, targets, B * T, V);
@@ -87,7 +88,7 @@ describe('cross-entropy kernels', () => {
       const scale = 1 / (B * T);
       // Poisoned: an overwrite must write every element.
       const dlogits = poisoned(gpu, 'dlogits', [B, T, V]);
-      await run(gpu, [await crossentropyBackward(gpu, dlogits, upload(gpu, 'logits', [B, T, V], logits),
+      await run(gpu, [await crossentropyBackward(gpu, defaultKernelConfig(gpu), dlogits, upload(gpu, 'logits', [B, T, V], logits),
         upload(gpu, 'targets', [B, T], targets, 'u32'), scale, { workgroupSize, subgroups })]);
       const expected = new Float64Array(B * T * V);
       ref.crossentropyBackward(expected, logits, targets, Math.fround(scale), B * T, V);
@@ -102,7 +103,7 @@ describe('cross-entropy kernels', () => {
       const seed = freshSeed();
       const losses = f32(randu(new Rng(seed), n, 0, 10));
       const out = poisoned(gpu, 'mean', [1]);
-      await run(gpu, [await crossentropyMean(gpu, out, upload(gpu, 'losses', [n], losses), { workgroupSize })]);
+      await run(gpu, [await crossentropyMean(gpu, defaultKernelConfig(gpu), out, upload(gpu, 'losses', [n], losses), { workgroupSize })]);
       const expected = new Float64Array(1);
       ref.crossentropyMean(expected, losses, n);
       expectClose(`crossentropy_mean n=${n} WG${workgroupSize ?? 'default'}`, await download(gpu, out), expected, TOL_MEAN, seed);
@@ -114,10 +115,10 @@ describe('cross-entropy kernels', () => {
     const gpu = await getTestGpu();
     const t = (shape: number[], dtype?: 'u32') => poisoned(gpu, 't', shape, dtype);
     const [losses, logits, targets] = [t([2, 3]), t([2, 3, 65]), t([2, 3], 'u32')];
-    const d = await crossentropyForward(gpu, losses, logits, targets);
+    const d = await crossentropyForward(gpu, defaultKernelConfig(gpu), losses, logits, targets);
     expect(d.pipeline.label.includes('(subgroups)')).toBe(hasSubgroups(gpu));
-    if (!hasSubgroups(gpu)) expect(() => crossentropyForward(gpu, losses, logits, targets, { subgroups: true })).toThrow(/no subgroups/);
-    else expect(() => crossentropyForward(gpu, losses, logits, targets, { subgroups: true, workgroupSize: 256 })).toThrow(/exceeds the smallest subgroup/);
+    if (!hasSubgroups(gpu)) expect(() => crossentropyForward(gpu, defaultKernelConfig(gpu), losses, logits, targets, { subgroups: true })).toThrow(/no subgroups/);
+    else expect(() => crossentropyForward(gpu, defaultKernelConfig(gpu), losses, logits, targets, { subgroups: true, workgroupSize: 256 })).toThrow(/exceeds the smallest subgroup/);
   });
 
   it('a target outside the vocabulary gives a NaN loss, the other rows are unaffected', async () => {
@@ -125,7 +126,7 @@ describe('cross-entropy kernels', () => {
     const V = 5;
     const logits = [0, 1, 2, 3, 4, 0, 0, 0, 0, 0];
     const losses = poisoned(gpu, 'losses', [2]);
-    await run(gpu, [await crossentropyForward(gpu, losses, upload(gpu, 'logits', [2, V], logits),
+    await run(gpu, [await crossentropyForward(gpu, defaultKernelConfig(gpu), losses, upload(gpu, 'logits', [2, V], logits),
       upload(gpu, 'targets', [2], [V, 2], 'u32'))]);
     const got = await download(gpu, losses);
     expect(got[0]).toBeNaN();

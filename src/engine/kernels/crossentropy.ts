@@ -3,30 +3,28 @@ import type { Gpu } from '../gpu/device';
 import { createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { ShapeError } from '../gpu/errors';
 import { expectDtype, expectShape, numel, type Tensor } from '../gpu/tensor';
+import type { KernelConfig } from './config';
 import { shaderSource } from './shaders';
 import { rowReduction, type RowReductionOptions } from './subgroups';
 
 const shaders = { workgroup: shaderSource('crossentropy.wgsl'), subgroup: shaderSource('crossentropy.wgsl', { subgroups: true }) };
 
-/** workgroupSize: invocations per row (a power of two), chosen from the device and V when absent. */
+/** workgroupSize: invocations per row (a power of two), from the configuration and V when absent. */
 export type CrossentropyOptions = RowReductionOptions;
 
 /**
- * Invocations per row. On a GPU, about 8 logits per invocation and at most 256: a 65-wide
- * character vocabulary keeps 32 busy, a 50257-wide one splits over 256. SwiftShader runs a
- * workgroup as coroutines of 4 SIMD lanes that switch at every barrier, so the tree costs
- * far more than it saves there: 4 invocations (one coroutine) measured fastest, 5–10× faster
- * than 32 and far more than that against 128.
+ * Invocations per row of V logits: doubled from the configuration's min until each has about
+ * logitsPerInvocation logits, at most max (why those numbers: engine/tune/defaults.ts).
  */
-export function crossentropyWorkgroupSize(gpu: Gpu, V: number): number {
-  if (gpu.adapter.isFallback) return 4;
-  let wg = 32;
-  while (wg < 256 && wg * 8 < V) wg *= 2;
+export function crossentropyWorkgroupSize(kernelConfig: KernelConfig, V: number): number {
+  const { min, max, logitsPerInvocation } = kernelConfig.rowWorkgroups.crossentropy;
+  let wg = min;
+  while (wg < max && wg * logitsPerInvocation < V) wg *= 2;
   return wg;
 }
 
-function rowPlan(what: string, gpu: Gpu, V: number, opts: CrossentropyOptions) {
-  const r = rowReduction(what, gpu, crossentropyWorkgroupSize(gpu, V), opts);
+function rowPlan(what: string, gpu: Gpu, kernelConfig: KernelConfig, V: number, opts: CrossentropyOptions) {
+  const r = rowReduction(what, gpu, kernelConfig, crossentropyWorkgroupSize(kernelConfig, V), opts);
   const max = Math.min(gpu.limits.maxComputeInvocationsPerWorkgroup, gpu.limits.maxComputeWorkgroupSizeX);
   if (!Number.isInteger(Math.log2(r.WG)) || r.WG > max) {
     throw new RangeError(`${what}: workgroupSize must be a power of two ≤ ${max}, got ${r.WG}`);
@@ -54,6 +52,7 @@ function checkRows(what: string, logits: Tensor, targets: Tensor): [number, numb
  */
 export function crossentropyForward(
   gpu: Gpu,
+  kernelConfig: KernelConfig,
   losses: Tensor, // (B, T)
   logits: Tensor, // (B, T, V)
   targets: Tensor, // (B, T) u32
@@ -63,7 +62,7 @@ export function crossentropyForward(
   const [rows, V] = checkRows(what, logits, targets);
   expectDtype(what, losses, 'f32');
   expectShape(what, losses, targets.shape);
-  const { WG, shader } = rowPlan(what, gpu, V, opts);
+  const { WG, shader } = rowPlan(what, gpu, kernelConfig, V, opts);
   return makeDispatch(gpu, 'crossentropy_forward', { shader, entryPoint: 'crossentropy_forward', constants: { WG } },
     [losses, logits, targets, params(gpu, rows, V)], grid1d(gpu, rows));
 }
@@ -74,6 +73,7 @@ export function crossentropyForward(
  */
 export function crossentropyBackward(
   gpu: Gpu,
+  kernelConfig: KernelConfig,
   dlogits: Tensor, // (B, T, V)
   logits: Tensor, // (B, T, V)
   targets: Tensor, // (B, T) u32
@@ -85,7 +85,7 @@ export function crossentropyBackward(
   expectDtype(what, dlogits, 'f32');
   expectShape(what, dlogits, logits.shape);
   if (!Number.isFinite(scale)) throw new RangeError(`${what}: scale must be finite, got ${scale}`);
-  const { WG, shader } = rowPlan(what, gpu, V, opts);
+  const { WG, shader } = rowPlan(what, gpu, kernelConfig, V, opts);
   return makeDispatch(gpu, 'crossentropy_backward', { shader, entryPoint: 'crossentropy_backward', constants: { WG } },
     [dlogits, logits, targets, params(gpu, rows, V, scale)], grid1d(gpu, rows));
 }
@@ -93,6 +93,7 @@ export function crossentropyBackward(
 /** out[0] = mean of every element of losses (any length), in a fixed order by one workgroup. */
 export function crossentropyMean(
   gpu: Gpu,
+  kernelConfig: KernelConfig,
   out: Tensor, // (1)
   losses: Tensor, // (B, T)
   opts: CrossentropyOptions = {},
@@ -104,7 +105,7 @@ export function crossentropyMean(
   const n = numel(losses.shape);
   if (n < 1) throw new ShapeError(`${what}: ${losses.label} is empty`);
   // One workgroup sums every loss by its own tree: no row reduction to do with subgroups.
-  const { WG, shader } = rowPlan(what, gpu, n, { ...opts, subgroups: false });
+  const { WG, shader } = rowPlan(what, gpu, kernelConfig, n, { ...opts, subgroups: false });
   return makeDispatch(gpu, 'crossentropy_mean', { shader, entryPoint: 'crossentropy_mean', constants: { WG } },
     [out, losses, null, params(gpu, n, 0)], [1, 1, 1]);
 }

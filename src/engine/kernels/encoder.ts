@@ -1,9 +1,9 @@
 // encoder.wgsl: token + position embedding, and its deterministic (bucketed) backward.
-import code from '../../../shaders/encoder.wgsl?raw';
 import type { Gpu } from '../gpu/device';
 import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { ShapeError } from '../gpu/errors';
 import { expectDtype, expectShape, type Tensor } from '../gpu/tensor';
+import { shaderSource } from './shaders';
 
 /** Learned positions read a (maxT, C) table wpe; sinusoidal ones are computed (a model variant). */
 export type PositionEncoding = 'learned' | 'sinusoidal';
@@ -12,7 +12,7 @@ export interface EncoderOptions {
   positions: PositionEncoding;
 }
 
-const shader = { file: 'encoder.wgsl', code };
+const shader = shaderSource('encoder.wgsl');
 const WG = 64;
 
 function params(gpu: Gpu, B: number, T: number, C: number, V: number, chunks = 0): GPUBuffer {

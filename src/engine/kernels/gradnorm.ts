@@ -1,11 +1,11 @@
 // gradnorm.wgsl: the global gradient norm and the clip scale AdamW reads from the GPU.
-import code from '../../../shaders/gradnorm.wgsl?raw';
 import type { Gpu } from '../gpu/device';
 import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { ShapeError } from '../gpu/errors';
 import { expectDtype, expectShape, numel, type Tensor } from '../gpu/tensor';
+import { shaderSource } from './shaders';
 
-const shader = { file: 'gradnorm.wgsl', code };
+const shader = shaderSource('gradnorm.wgsl');
 
 /** Tuning knobs (WGSL overrides). Tests shrink them so small inputs still exercise every loop. */
 export interface GradNormTuning {

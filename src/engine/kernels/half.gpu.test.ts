@@ -8,6 +8,7 @@ import * as ref from '../ref/matmul';
 import { HALF_EPS, roundHalf } from '../ref/half';
 import { packHalf } from './half';
 import { matmulForward } from './matmul';
+import { defaultKernelConfig } from '../tune/defaults';
 
 /** The number a binary16 bit pattern holds. */
 function halfValue(bits: number): number {
@@ -69,7 +70,7 @@ describe('matmul with an f16 weight', () => {
       const out = poisoned(gpu, 'out', [...lead, OC]);
       // The f32 weight tensor gives the shape; its contents must not be read.
       const decoy = upload(gpu, 'weight f32', [OC, C], new Float32Array(OC * C).fill(NaN));
-      await run(gpu, [await matmulForward(gpu, out, upload(gpu, 'inp', [...lead, C], inp), decoy, upload(gpu, 'bias', [OC], bias),
+      await run(gpu, [await matmulForward(gpu, defaultKernelConfig(gpu), out, upload(gpu, 'inp', [...lead, C], inp), decoy, upload(gpu, 'bias', [OC], bias),
         { halfWeight: { buffer: words.buffer, elemOffset: words.offset / 4 * 2 + offset } })]);
       const got = await download(gpu, out);
       const exact = new Float64Array(BT * OC);

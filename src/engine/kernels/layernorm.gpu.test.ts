@@ -6,6 +6,7 @@ import { checkGuards, download, getTestGpu, poisoned, run, upload } from '../tes
 import { ShapeError } from '../gpu/errors';
 import * as ref from '../ref/layernorm';
 import { layernormBackward, layernormForward } from './layernorm';
+import { defaultKernelConfig } from '../tune/defaults';
 
 // out = x̂·w + b with |x̂| ≲ 4: the mean, the variance and rstd each carry a few float32
 // roundings (~1e-7 relative), so out is good to ~1e-6 absolute (≤ 9e-7 seen over 170 runs);
@@ -54,7 +55,7 @@ async function checkLayernorm(shape: number[], workgroupSize?: number, subgroups
   const out = poisoned(gpu, 'out', shape);
   const mean = poisoned(gpu, 'mean', lead);
   const rstd = poisoned(gpu, 'rstd', [rows]); // the flat (rows) form is accepted too
-  await run(gpu, [await layernormForward(gpu, out, mean, rstd, inpT, weightT, upload(gpu, 'bias', [C], bias), { workgroupSize, subgroups })]);
+  await run(gpu, [await layernormForward(gpu, defaultKernelConfig(gpu), out, mean, rstd, inpT, weightT, upload(gpu, 'bias', [C], bias), { workgroupSize, subgroups })]);
   const eOut = new Float64Array(n);
   const eMean = new Float64Array(rows);
   const eRstd = new Float64Array(rows);
@@ -78,7 +79,7 @@ async function checkLayernorm(shape: number[], workgroupSize?: number, subgroups
     const dinp = accumulateDinp ? upload(gpu, 'dinp', shape, dinp0) : poisoned(gpu, 'dinp', shape);
     const dweight = upload(gpu, 'dweight', [C], dweight0);
     const dbias = upload(gpu, 'dbias', [C], dbias0);
-    await run(gpu, await layernormBackward(gpu, dinp, dweight, dbias, doutT, inpT, weightT, meanT, rstdT, { accumulateDinp, workgroupSize, subgroups }));
+    await run(gpu, await layernormBackward(gpu, defaultKernelConfig(gpu), dinp, dweight, dbias, doutT, inpT, weightT, meanT, rstdT, { accumulateDinp, workgroupSize, subgroups }));
     const eDinp = Float64Array.from(dinp0);
     const eDweight = Float64Array.from(dweight0);
     const eDbias = Float64Array.from(dbias0);
@@ -118,11 +119,11 @@ describe('layernorm kernels', () => {
     const gpu = await getTestGpu();
     const t = (shape: number[]) => poisoned(gpu, 't', shape);
     const [inp, w, stats] = [t([3, 8]), t([8]), t([3])];
-    const d = await layernormForward(gpu, t([3, 8]), stats, stats, inp, w, w);
+    const d = await layernormForward(gpu, defaultKernelConfig(gpu), t([3, 8]), stats, stats, inp, w, w);
     const min = gpu.adapter.subgroupMinSize;
     expect(d.pipeline.label.includes('(subgroups)')).toBe(Boolean(gpu.features.has('subgroups') && min));
     if (gpu.features.has('subgroups') && min) {
-      expect(() => layernormForward(gpu, t([3, 8]), stats, stats, inp, w, w, { subgroups: true, workgroupSize: 2 * min })).toThrow(/exceeds the smallest subgroup/);
+      expect(() => layernormForward(gpu, defaultKernelConfig(gpu), t([3, 8]), stats, stats, inp, w, w, { subgroups: true, workgroupSize: 2 * min })).toThrow(/exceeds the smallest subgroup/);
     }
   });
 
@@ -131,9 +132,9 @@ describe('layernorm kernels', () => {
     const inp = poisoned(gpu, 'inp', [3, 4]);
     const w = poisoned(gpu, 'w', [4]);
     const stats = poisoned(gpu, 'stats', [3]);
-    expect(() => layernormForward(gpu, inp, stats, stats, inp, poisoned(gpu, 'w5', [5]), w)).toThrow(ShapeError);
-    expect(() => layernormForward(gpu, inp, poisoned(gpu, 'm', [4]), stats, inp, w, w)).toThrow(ShapeError);
-    await expect(layernormBackward(gpu, poisoned(gpu, 'd', [4, 3]), w, w, inp, inp, w, stats, stats)).rejects.toThrow(ShapeError);
-    expect(() => layernormForward(gpu, inp, stats, stats, inp, w, w, { workgroupSize: 0 })).toThrow(RangeError);
+    expect(() => layernormForward(gpu, defaultKernelConfig(gpu), inp, stats, stats, inp, poisoned(gpu, 'w5', [5]), w)).toThrow(ShapeError);
+    expect(() => layernormForward(gpu, defaultKernelConfig(gpu), inp, poisoned(gpu, 'm', [4]), stats, inp, w, w)).toThrow(ShapeError);
+    await expect(layernormBackward(gpu, defaultKernelConfig(gpu), poisoned(gpu, 'd', [4, 3]), w, w, inp, inp, w, stats, stats)).rejects.toThrow(ShapeError);
+    expect(() => layernormForward(gpu, defaultKernelConfig(gpu), inp, stats, stats, inp, w, w, { workgroupSize: 0 })).toThrow(RangeError);
   });
 });

@@ -3,23 +3,17 @@ import type { Gpu } from '../gpu/device';
 import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { ShapeError } from '../gpu/errors';
 import { expectDtype, expectShape, rowsCols, shapeStr, type Tensor } from '../gpu/tensor';
+import type { KernelConfig } from './config';
 import { shaderSource } from './shaders';
 import { rowReduction, type RowReductionOptions } from './subgroups';
 
 const shaders = { workgroup: shaderSource('layernorm.wgsl'), subgroup: shaderSource('layernorm.wgsl', { subgroups: true }) };
-/**
- * Invocations per row of the forward and of dinp. One warp on most GPUs. SwiftShader runs a
- * workgroup's invocations 4 at a time and pays for every barrier in proportion to the
- * workgroup: there 4 measured 4-6x faster than 32 (rows of 64..384).
- */
-const ROW_WG = 32;
-const ROW_WG_SOFTWARE = 4;
 /** Channels per workgroup of the parameter-gradient passes (no barriers there). */
 const CHANNEL_WG = 64;
 /** Rows per block of the parameter-gradient reduction. */
 const RB = 32;
 
-/** workgroupSize: invocations per row, by default 32, or 4 on a software adapter (SwiftShader). */
+/** workgroupSize: invocations per row of the forward and of dinp, by default the configuration's. */
 export type LayernormOptions = RowReductionOptions;
 
 interface RowPlan {
@@ -27,8 +21,8 @@ interface RowPlan {
   shader: typeof shaders.workgroup;
 }
 
-function rowPlan(what: string, gpu: Gpu, opts: LayernormOptions): RowPlan {
-  const r = rowReduction(what, gpu, gpu.adapter.isFallback ? ROW_WG_SOFTWARE : ROW_WG, opts);
+function rowPlan(what: string, gpu: Gpu, kernelConfig: KernelConfig, opts: LayernormOptions): RowPlan {
+  const r = rowReduction(what, gpu, kernelConfig, kernelConfig.rowWorkgroups.layernorm, opts);
   return { WG: r.WG, shader: r.subgroups ? shaders.subgroup : shaders.workgroup };
 }
 
@@ -58,6 +52,7 @@ function check(what: string, inp: Tensor, others: Tensor[]): [number, number] {
  */
 export function layernormForward(
   gpu: Gpu,
+  kernelConfig: KernelConfig,
   out: Tensor,
   mean: Tensor,
   rstd: Tensor,
@@ -73,7 +68,7 @@ export function layernormForward(
   expectRows(what, rstd, inp, rows);
   expectShape(what, weight, [C]);
   expectShape(what, bias, [C]);
-  const { WG, shader } = rowPlan(what, gpu, opts);
+  const { WG, shader } = rowPlan(what, gpu, kernelConfig, opts);
   const u = createUniform(gpu, 'layernorm.params', [['u32', rows], ['u32', C], ['u32', 0]]);
   return makeDispatch(gpu, 'layernorm_forward', { shader, entryPoint: 'layernorm_forward', constants: { WG } },
     [out, mean, rstd, inp, weight, bias, u], grid1d(gpu, rows));
@@ -92,6 +87,7 @@ export interface LayernormBackwardOptions extends LayernormOptions {
  */
 export async function layernormBackward(
   gpu: Gpu,
+  kernelConfig: KernelConfig,
   dinp: Tensor,
   dweight: Tensor,
   dbias: Tensor,
@@ -112,7 +108,7 @@ export async function layernormBackward(
   expectRows(what, mean, inp, rows);
   expectRows(what, rstd, inp, rows);
 
-  const { WG, shader } = rowPlan(what, gpu, opts);
+  const { WG, shader } = rowPlan(what, gpu, kernelConfig, opts);
   const plain = shaders.workgroup; // the parameter-gradient passes have no row sums
   const nblocks = ceilDiv(rows, RB);
   const u = createUniform(gpu, 'layernorm.params', [['u32', rows], ['u32', C], ['u32', nblocks]]);

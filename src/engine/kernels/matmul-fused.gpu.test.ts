@@ -10,7 +10,8 @@ import type { Tensor } from '../gpu/tensor';
 import * as ref from '../ref/matmul';
 import * as refAct from '../ref/activation';
 import { matmulBackward, matmulForward, ROWS_MAX, type Activation } from './matmul';
-import { MATMUL_TILES, SMALL_TILES, matmulTile, tileFits, type MatmulTile } from './tuning';
+import { MATMUL_TILES, SMALL_TILES, tileFits, type MatmulTile } from './config';
+import { defaultKernelConfig } from '../tune/defaults';
 
 const TOL = { atol: 1e-4, rtol: 1e-4 };
 
@@ -52,7 +53,7 @@ describe('matmul tiles', () => {
     const gpu = await getTestGpu();
     const tiles = [...MATMUL_TILES, ...SMALL_TILES].filter((t) => tileFits(t, gpu.limits));
     expect(tiles.length).toBeGreaterThan(1);
-    expect(tiles).toContainEqual(matmulTile(gpu));
+    expect(tiles).toContainEqual(defaultKernelConfig(gpu).matmul.tile);
     const seed = freshSeed();
     const s = TILED;
     const d = data(seed, s);
@@ -74,8 +75,8 @@ describe('matmul tiles', () => {
       const out = poisoned(gpu, 'out', outShape);
       const dinp = upload(gpu, 'dinp', inShape, d.dinp0);
       const dw = upload(gpu, 'dw', [s.OC, s.C], d.dw0);
-      await run(gpu, [await matmulForward(gpu, out, inp, weight, bias, { tile }),
-        ...(await matmulBackward(gpu, dinp, dw, null, dout, inp, weight, { accumulateDinp: true, tile }))]);
+      await run(gpu, [await matmulForward(gpu, defaultKernelConfig(gpu), out, inp, weight, bias, { tile }),
+        ...(await matmulBackward(gpu, defaultKernelConfig(gpu), dinp, dw, null, dout, inp, weight, { accumulateDinp: true, tile }))]);
       const got = [await download(gpu, out), await download(gpu, dinp), await download(gpu, dw)];
       expectClose(what('forward'), got[0], eOut, TOL, seed);
       expectClose(what('dinp'), got[1], eDinp, TOL, seed);
@@ -103,7 +104,7 @@ async function checkForwardEpilogue(s: Case, kind: 'activation' | 'residual' | '
   const activated = poisoned(gpu, 'activated', outShape);
   const residual = upload(gpu, 'residual', outShape, d.other);
   const opts = kind === 'activation' ? { activation: { act, activated } } : kind === 'residual' ? { residual } : {};
-  await run(gpu, [await matmulForward(gpu, out, upload(gpu, 'inp', [...s.lead, s.C], d.inp), upload(gpu, 'weight', [s.OC, s.C], d.weight),
+  await run(gpu, [await matmulForward(gpu, defaultKernelConfig(gpu), out, upload(gpu, 'inp', [...s.lead, s.C], d.inp), upload(gpu, 'weight', [s.OC, s.C], d.weight),
     upload(gpu, 'bias', [s.OC], d.bias), opts)]);
   const pre = new Float64Array(n);
   ref.matmulForward(pre, d.inp, d.weight, d.bias, d.BT, s.C, s.OC);
@@ -129,7 +130,7 @@ async function checkActivationBackward(s: Case, act: Activation): Promise<void> 
   const inShape = [...s.lead, s.C];
   const dinp = poisoned(gpu, 'dinp', inShape);
   const dw = upload(gpu, 'dw', [s.OC, s.C], d.dw0);
-  await run(gpu, await matmulBackward(gpu, dinp, dw, null, upload(gpu, 'dout', [...s.lead, s.OC], d.other),
+  await run(gpu, await matmulBackward(gpu, defaultKernelConfig(gpu), dinp, dw, null, upload(gpu, 'dout', [...s.lead, s.OC], d.other),
     upload(gpu, 'inp', inShape, d.inp), upload(gpu, 'weight', [s.OC, s.C], d.weight),
     { activationBackward: { act, pre: upload(gpu, 'pre', inShape, d.pre) } }));
   // dinp of the product, then through the activation whose output was inp.
@@ -154,9 +155,9 @@ describe('matmul epilogues', () => {
   it('one epilogue at a time', async () => {
     const gpu = await getTestGpu();
     const t = (shape: number[]) => poisoned(gpu, 't', shape);
-    expect(() => matmulForward(gpu, t([2, 3]), t([2, 4]), t([3, 4]), null, { residual: t([2, 3]), activation: { act: 'gelu', activated: t([2, 3]) } }))
+    expect(() => matmulForward(gpu, defaultKernelConfig(gpu), t([2, 3]), t([2, 4]), t([3, 4]), null, { residual: t([2, 3]), activation: { act: 'gelu', activated: t([2, 3]) } }))
       .toThrow(/one epilogue/);
-    await expect(matmulBackward(gpu, t([2, 4]), t([3, 4]), null, t([2, 3]), t([2, 4]), t([3, 4]),
+    await expect(matmulBackward(gpu, defaultKernelConfig(gpu), t([2, 4]), t([3, 4]), null, t([2, 3]), t([2, 4]), t([3, 4]),
       { accumulateDinp: true, activationBackward: { act: 'relu', pre: t([2, 4]) } })).rejects.toThrow(/cannot accumulate/);
   });
 });
@@ -172,7 +173,7 @@ describe('matmul_rows (M ≤ ROWS_MAX)', () => {
       const dinp = upload(gpu, 'dinp', inShape, d.dinp0);
       const dw = upload(gpu, 'dw', [s.OC, s.C], d.dw0);
       const db = upload(gpu, 'db', [s.OC], d.bias);
-      await run(gpu, await matmulBackward(gpu, dinp, dw, db, upload(gpu, 'dout', [...s.lead, s.OC], d.other),
+      await run(gpu, await matmulBackward(gpu, defaultKernelConfig(gpu), dinp, dw, db, upload(gpu, 'dout', [...s.lead, s.OC], d.other),
         upload(gpu, 'inp', inShape, d.inp), upload(gpu, 'weight', [s.OC, s.C], d.weight), { accumulateDinp: true }));
       const e: [string, Tensor, Float64Array][] = [['dinp', dinp, Float64Array.from(d.dinp0)], ['dweight', dw, Float64Array.from(d.dw0)],
         ['dbias', db, Float64Array.from(d.bias)]];

@@ -8,6 +8,7 @@ import type { Dispatch } from '../gpu/dispatch';
 import { ShapeError } from '../gpu/errors';
 import type { Tensor } from '../gpu/tensor';
 import * as ref from '../ref/matmul';
+import { defaultKernelConfig } from '../tune/defaults';
 import { matmulBackward, matmulForward, matmulPlainForward } from './matmul';
 
 // Dot products of up to K≈130 terms of N(0,1)·N(0,1), summed in float32 in a different order
@@ -29,7 +30,10 @@ interface Size {
 const AWKWARD: Size = { name: 'B3 T7 C20 OC67', lead: [3, 7], C: 20, OC: 67 };
 const MULTI_TILE: Size = { name: 'B2 T65 C70 OC133', lead: [2, 65], C: 70, OC: 133 };
 
-type Forward = typeof matmulForward;
+type Forward = typeof matmulPlainForward;
+
+/** The tiled forward with the device's default kernel configuration. */
+const tiledForward: Forward = (gpu, out, inp, weight, bias) => matmulForward(gpu, defaultKernelConfig(gpu), out, inp, weight, bias);
 
 /**
  * The same dispatch with its workgroups spread over y and at least one surplus, as grid1d does
@@ -67,7 +71,7 @@ async function checkForward(gpu: Gpu, forward: Forward, what: string, s: Size, w
 }
 
 describe('matmul forward', () => {
-  for (const [what, forward] of [['matmul_forward', matmulForward], ['matmul_plain_forward', matmulPlainForward]] as const) {
+  for (const [what, forward] of [['matmul_forward', tiledForward], ['matmul_plain_forward', matmulPlainForward]] as const) {
     for (const s of [AWKWARD, MULTI_TILE]) {
       for (const withBias of [true, false]) {
         const split = s === MULTI_TILE;
@@ -92,7 +96,7 @@ async function checkBackward(s: Size, withBias: boolean, accumulateDinp: boolean
   const dinp = accumulateDinp ? upload(gpu, 'dinp', inShape, dinp0) : poisoned(gpu, 'dinp', inShape);
   const dweight = upload(gpu, 'dweight', [s.OC, s.C], dw0);
   const dbias = withBias ? upload(gpu, 'dbias', [s.OC], db0) : null;
-  const ds: Dispatch[] = await matmulBackward(gpu, dinp, dweight, dbias, upload(gpu, 'dout', [...s.lead, s.OC], dout),
+  const ds: Dispatch[] = await matmulBackward(gpu, defaultKernelConfig(gpu), dinp, dweight, dbias, upload(gpu, 'dout', [...s.lead, s.OC], dout),
     upload(gpu, 'inp', inShape, inp), upload(gpu, 'weight', [s.OC, s.C], weight), { accumulateDinp });
   await run(gpu, split ? ds.map(asTwoD) : ds);
 
@@ -127,7 +131,7 @@ describe('matmul determinism', () => {
     for (let i = 0; i < 2; i++) {
       const g = [poisoned(gpu, 'dinp', [...s.lead, s.C]), upload(gpu, 'dw', [s.OC, s.C], new Float32Array(s.OC * s.C)),
         upload(gpu, 'db', [s.OC], new Float32Array(s.OC))];
-      await run(gpu, await matmulBackward(gpu, g[0], g[1], g[2], dout, x, w));
+      await run(gpu, await matmulBackward(gpu, defaultKernelConfig(gpu), g[0], g[1], g[2], dout, x, w));
       results.push(await Promise.all(g.map((t) => download(gpu, t))));
     }
     results[0].forEach((r, i) => expect(Array.from(results[1][i]), `seed ${seed}`).toEqual(Array.from(r)));
@@ -139,10 +143,10 @@ describe('matmul shape checks', () => {
     const gpu = await getTestGpu();
     const t = (shape: number[]) => poisoned(gpu, 't', shape);
     const [inp, weight, out, bias] = [t([3, 7, 20]), t([67, 20]), t([3, 7, 67]), t([67])];
-    expect(() => matmulForward(gpu, out, inp, t([67, 21]), bias)).toThrow(ShapeError);
-    expect(() => matmulForward(gpu, t([21, 67]), inp, weight, bias)).toThrow(ShapeError);
+    expect(() => matmulForward(gpu, defaultKernelConfig(gpu), out, inp, t([67, 21]), bias)).toThrow(ShapeError);
+    expect(() => matmulForward(gpu, defaultKernelConfig(gpu), t([21, 67]), inp, weight, bias)).toThrow(ShapeError);
     expect(() => matmulPlainForward(gpu, out, inp, weight, t([66]))).toThrow(ShapeError);
-    await expect(matmulBackward(gpu, t([3, 7, 21]), weight, bias, out, inp, weight)).rejects.toThrow(ShapeError);
-    await expect(matmulBackward(gpu, inp, t([20, 67]), bias, out, inp, weight)).rejects.toThrow(ShapeError);
+    await expect(matmulBackward(gpu, defaultKernelConfig(gpu), t([3, 7, 21]), weight, bias, out, inp, weight)).rejects.toThrow(ShapeError);
+    await expect(matmulBackward(gpu, defaultKernelConfig(gpu), inp, t([20, 67]), bias, out, inp, weight)).rejects.toThrow(ShapeError);
   });
 });

@@ -1,15 +1,14 @@
 // matmul.wgsl (tiled, register-blocked, vec4-staged; a few-row variant; fused epilogues) and
 // matmul_plain.wgsl (the benchmark's baseline): linear layers y = x·Wᵀ + b with W (OC, C) as
 // in nn.Linear, and their backward.
-import plainCode from '../../../shaders/matmul_plain.wgsl?raw';
 import type { Gpu } from '../gpu/device';
 import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { expectDtype, expectShape, rowsCols, type Tensor } from '../gpu/tensor';
+import { tileForShape, type KernelConfig, type MatmulTile } from './config';
 import { shaderSource } from './shaders';
-import { matmulTile, tileForShape, type MatmulTile } from './tuning';
 
 const shader = shaderSource('matmul.wgsl');
-const plainShader = { file: 'matmul_plain.wgsl', code: plainCode };
+const plainShader = shaderSource('matmul_plain.wgsl');
 
 const BIAS = { BIAS_COLS: 64, BIAS_SLICES: 4 };
 const PLAIN_WG = 64;
@@ -39,7 +38,7 @@ export interface MatmulBackwardOptions {
    * of pre (the activation's backward fused into this product).
    */
   activationBackward?: { act: Activation; pre: Tensor };
-  /** Tile for the tiled products (default: the device's, see tuning.ts). */
+  /** Tile for the tiled products (default: the configuration's for each product's shape). */
   tile?: MatmulTile;
 }
 
@@ -97,7 +96,8 @@ function epilogueParts(gpu: Gpu, e: Epilogue, outShape: readonly number[], what:
 }
 
 /** c (M, N) = op(a) · op(b) [+ bias] through the epilogue: one dispatch. */
-function product(gpu: Gpu, label: string, c: Tensor, a: Tensor, b: Tensor, bias: Tensor | null, d: Product): Promise<Dispatch> {
+function product(gpu: Gpu, kernelConfig: KernelConfig, label: string, c: Tensor, a: Tensor, b: Tensor, bias: Tensor | null,
+  d: Product): Promise<Dispatch> {
   const ep = epilogueParts(gpu, d.epilogue, c.shape, label);
   const common = { TRANS_A: Number(d.transA), TRANS_B: Number(d.transB), HAS_BIAS: Number(bias !== null),
     B_F16: Number(d.halfB !== undefined), ...ep.constants };
@@ -109,7 +109,7 @@ function product(gpu: Gpu, label: string, c: Tensor, a: Tensor, b: Tensor, bias:
     return makeDispatch(gpu, label, { shader, entryPoint: 'matmul_rows', constants: { ...common, ROWS_MAX: d.M, ROWS_WG } },
       bind(u), grid1d(gpu, ceilDiv(d.N, ROWS_WG)));
   }
-  const tile = d.tile ?? tileForShape(matmulTile(gpu), d.M, d.N, gpu.limits, gpu.adapter.isFallback);
+  const tile = d.tile ?? tileForShape(kernelConfig.matmul, d.M, d.N);
   const tilesN = ceilDiv(d.N, tile.BN);
   const tiles = ceilDiv(d.M, tile.BM) * tilesN;
   const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', tilesN], ['u32', boff]]);
@@ -134,6 +134,7 @@ function linearDims(what: string, out: Tensor, inp: Tensor, weight: Tensor, bias
  */
 export function matmulForward(
   gpu: Gpu,
+  kernelConfig: KernelConfig,
   out: Tensor,
   inp: Tensor,
   weight: Tensor,
@@ -147,7 +148,7 @@ export function matmulForward(
     : opts.residual
       ? { kind: 'residual', residual: opts.residual }
       : { kind: 'none' };
-  return product(gpu, 'matmul_forward', out, inp, weight, bias,
+  return product(gpu, kernelConfig, 'matmul_forward', out, inp, weight, bias,
     { M: BT, N: OC, K: C, transA: false, transB: true, epilogue, tile: opts.tile, halfB: opts.halfWeight });
 }
 
@@ -158,6 +159,7 @@ export function matmulForward(
  */
 export async function matmulBackward(
   gpu: Gpu,
+  kernelConfig: KernelConfig,
   dinp: Tensor,
   dweight: Tensor,
   dbias: Tensor | null,
@@ -176,9 +178,9 @@ export async function matmulBackward(
     ? { kind: 'activationBackward', ...opts.activationBackward }
     : { kind: 'none', accumulate: opts.accumulateDinp ?? false };
   const dispatches = [
-    await product(gpu, 'matmul_backward_dinp', dinp, dout, weight, null,
+    await product(gpu, kernelConfig, 'matmul_backward_dinp', dinp, dout, weight, null,
       { M: BT, N: C, K: OC, transA: false, transB: false, epilogue: dinpEpilogue, tile: opts.tile }),
-    await product(gpu, 'matmul_backward_dweight', dweight, dout, inp, null,
+    await product(gpu, kernelConfig, 'matmul_backward_dweight', dweight, dout, inp, null,
       { M: OC, N: C, K: BT, transA: true, transB: false, epilogue: { kind: 'none', accumulate: true }, tile: opts.tile }),
   ];
   if (dbias) {

@@ -1,10 +1,10 @@
 // residual.wgsl: out = a + b, and the backward's accumulate x += y.
-import code from '../../../shaders/residual.wgsl?raw';
 import type { Gpu } from '../gpu/device';
 import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { expectShape, numel, type Tensor } from '../gpu/tensor';
+import { shaderSource } from './shaders';
 
-const shader = { file: 'residual.wgsl', code };
+const shader = shaderSource('residual.wgsl');
 const WG = 256;
 
 /** out = a + b, all of one shape. */

@@ -1,8 +1,8 @@
-// Every WGSL file under shaders/, composed into the modules the kernels compile: a file whose
-// first lines say `// requires: x.wgsl` gets x.wgsl (functions and constants only) appended,
-// so the file's own line numbers stay those of compile errors. A variant may swap a library
-// (subgroup reductions for workgroup ones). Also the list for the start-up
-// self-check, which compiles every module and reports the first error with its file and line.
+// Every WGSL file under shaders/, composed into the modules the kernels compile: the one way a
+// kernel wrapper gets its shader. A file whose first lines say `// requires: x.wgsl` gets
+// x.wgsl (functions and constants only) appended, so the file's own line numbers stay those
+// of compile errors, and the parts' first lines map a library's lines back to its file. A
+// variant may swap a library (subgroup reductions for workgroup ones).
 import type { ShaderSource } from '../gpu/pipelines';
 
 const files = import.meta.glob('../../../shaders/*.wgsl', { query: '?raw', import: 'default', eager: true }) as Record<
@@ -60,9 +60,3 @@ export function shaderSource(file: string, variant: ShaderVariant = {}): ShaderS
   });
   return { file: variant.subgroups ? `${file} (subgroups)` : file, code: enable + parts.join('\n'), parts: starts.slice(1) };
 }
-
-/** Every kernel file (those with an entry point; libraries are compiled as part of them). */
-export const allShaders: ShaderSource[] = [...byName.entries()]
-  .filter(([, code]) => code.includes('@compute'))
-  .map(([file]) => shaderSource(file))
-  .sort((a, b) => a.file.localeCompare(b.file));

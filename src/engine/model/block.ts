@@ -4,6 +4,7 @@
 import type { Gpu } from '../gpu/device';
 import type { Dispatch } from '../gpu/dispatch';
 import type { Tensor } from '../gpu/tensor';
+import type { KernelConfig } from '../kernels/config';
 import { layernormForward } from '../kernels/layernorm';
 import { matmulForward } from '../kernels/matmul';
 import type { LayerAct } from '../../core/activations';
@@ -27,6 +28,7 @@ export interface BlockForward {
  */
 export async function blockForward(
   gpu: Gpu,
+  kernelConfig: KernelConfig,
   weights: ModelWeights,
   l: number,
   x: Tensor,
@@ -40,22 +42,22 @@ export async function blockForward(
   const hw = (n: string) => (half ? { halfWeight: half.view(`transformer.h.${l}.${n}`) } : {});
   const pre = c.norm === 'pre';
   const before: Promise<Dispatch>[] = [];
-  if (pre) before.push(layernormForward(gpu, a('ln1'), a('ln1Mean'), a('ln1Rstd'), x, h('ln_1.weight'), h('ln_1.bias')));
-  before.push(matmulForward(gpu, a('qkv'), pre ? a('ln1') : x, h('attn.c_attn.weight'), h('attn.c_attn.bias'), hw('attn.c_attn.weight'))); // (B,T,3C)
+  if (pre) before.push(layernormForward(gpu, kernelConfig, a('ln1'), a('ln1Mean'), a('ln1Rstd'), x, h('ln_1.weight'), h('ln_1.bias')));
+  before.push(matmulForward(gpu, kernelConfig, a('qkv'), pre ? a('ln1') : x, h('attn.c_attn.weight'), h('attn.c_attn.bias'), hw('attn.c_attn.weight'))); // (B,T,3C)
   const after: Promise<Dispatch | Dispatch[]>[] = [];
   after.push(attention(a('atty'), a('qkv'))); // (B,T,C)
   // residual2 = x + atty·Wᵀ + b: the residual add fused into the projection.
-  after.push(matmulForward(gpu, a('residual2'), a('atty'), h('attn.c_proj.weight'), h('attn.c_proj.bias'), { residual: x, ...hw('attn.c_proj.weight') }));
-  if (pre) after.push(layernormForward(gpu, a('ln2'), a('ln2Mean'), a('ln2Rstd'), a('residual2'), h('ln_2.weight'), h('ln_2.bias')));
-  else after.push(layernormForward(gpu, a('ln1'), a('ln1Mean'), a('ln1Rstd'), a('residual2'), h('ln_1.weight'), h('ln_1.bias')));
+  after.push(matmulForward(gpu, kernelConfig, a('residual2'), a('atty'), h('attn.c_proj.weight'), h('attn.c_proj.bias'), { residual: x, ...hw('attn.c_proj.weight') }));
+  if (pre) after.push(layernormForward(gpu, kernelConfig, a('ln2'), a('ln2Mean'), a('ln2Rstd'), a('residual2'), h('ln_2.weight'), h('ln_2.bias')));
+  else after.push(layernormForward(gpu, kernelConfig, a('ln1'), a('ln1Mean'), a('ln1Rstd'), a('residual2'), h('ln_1.weight'), h('ln_1.bias')));
   const mlpIn = pre ? a('ln2') : a('ln1');
   // fch = mlpIn·Wᵀ + b (kept for the backward) and fchAct = act(fch), in one dispatch. (B,T,4C)
-  after.push(matmulForward(gpu, a('fch'), mlpIn, h('mlp.c_fc.weight'), h('mlp.c_fc.bias'),
+  after.push(matmulForward(gpu, kernelConfig, a('fch'), mlpIn, h('mlp.c_fc.weight'), h('mlp.c_fc.bias'),
     { activation: { act: c.activation, activated: a('fchAct') }, ...hw('mlp.c_fc.weight') }));
   // residual3 = (residual2 or ln1) + fchAct·Wᵀ + b. (B,T,C)
-  after.push(matmulForward(gpu, a('residual3'), a('fchAct'), h('mlp.c_proj.weight'), h('mlp.c_proj.bias'),
+  after.push(matmulForward(gpu, kernelConfig, a('residual3'), a('fchAct'), h('mlp.c_proj.weight'), h('mlp.c_proj.bias'),
     { residual: pre ? a('residual2') : a('ln1'), ...hw('mlp.c_proj.weight') }));
-  if (!pre) after.push(layernormForward(gpu, a('ln2'), a('ln2Mean'), a('ln2Rstd'), a('residual3'), h('ln_2.weight'), h('ln_2.bias')));
+  if (!pre) after.push(layernormForward(gpu, kernelConfig, a('ln2'), a('ln2Mean'), a('ln2Rstd'), a('residual3'), h('ln_2.weight'), h('ln_2.bias')));
   return {
     beforeAttention: await Promise.all(before),
     fromAttention: (await Promise.all(after)).flat(),

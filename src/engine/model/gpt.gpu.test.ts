@@ -12,6 +12,7 @@ import { initParams, paramLayout } from '../../core/params';
 import { ModelWeights } from './weights';
 import { GptPlan } from './gpt';
 import { readTensor } from '../sample/inference';
+import { defaultKernelConfig } from '../tune/defaults';
 
 const tiny: GPTConfig = { ...DEFAULT_CONFIG, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 11 };
 const B = 3;
@@ -41,7 +42,7 @@ describe('GPT on the GPU matches the float64 reference', () => {
       const params = initParams(cfg, layout, seed);
       const weights = new ModelWeights(gpu, cfg);
       weights.write('params', params);
-      const plan = await GptPlan.build(gpu, weights, { B, T, training: true });
+      const plan = await GptPlan.build(gpu, defaultKernelConfig(gpu), weights, { B, T, training: true });
       const rng = new Rng(seed);
       const tokens = randint(rng, B * T, cfg.vocabSize);
       const targets = randint(rng, B * T, cfg.vocabSize);

@@ -5,6 +5,7 @@ import type { Gpu } from '../gpu/device';
 import type { Dispatch } from '../gpu/dispatch';
 import { BufferArena, arenaLimitsOf } from '../gpu/arena';
 import type { Tensor } from '../gpu/tensor';
+import type { KernelConfig } from '../kernels/config';
 import { attentionBackward, attentionForward, attentionProbs } from '../kernels/attention';
 import { crossentropyBackward, crossentropyForward, crossentropyMean } from '../kernels/crossentropy';
 import { encoderBackward, encoderForward } from '../kernels/encoder';
@@ -39,11 +40,13 @@ export class GptPlan {
 
   private constructor(
     readonly gpu: Gpu,
+    /** The device's kernel choices this plan was built with. */
+    readonly kernelConfig: KernelConfig,
     readonly weights: ModelWeights,
     readonly opts: PlanOptions,
   ) {
     const c = weights.config;
-    this.acts = new BufferArena(`activations B${opts.B} T${opts.T}`, arenaLimitsOf(gpu.device), undefined, { separate: true });
+    this.acts = new BufferArena(`activations B${opts.B} T${opts.T}`, arenaLimitsOf(gpu.device));
     for (const s of activationSpecs(c, opts.B, opts.T, opts.training)) this.t.set(s.name, this.acts.add(s.name, s.shape, s.dtype));
     if (opts.probs) {
       for (let l = 0; l < c.nLayer; l++) this.t.set(`h${l}.probs`, this.acts.add(`h${l}.probs`, [opts.B, c.nHead, opts.T, opts.T]));
@@ -51,10 +54,10 @@ export class GptPlan {
     this.acts.allocate(gpu.device);
   }
 
-  static async build(gpu: Gpu, weights: ModelWeights, opts: PlanOptions): Promise<GptPlan> {
+  static async build(gpu: Gpu, kernelConfig: KernelConfig, weights: ModelWeights, opts: PlanOptions): Promise<GptPlan> {
     if (opts.T > weights.config.blockSize) throw new RangeError(`T=${opts.T} exceeds the block size ${weights.config.blockSize}`);
     if (opts.training && opts.half) throw new Error('f16 weights are for inference: training keeps f32 weights');
-    const plan = new GptPlan(gpu, weights, opts);
+    const plan = new GptPlan(gpu, kernelConfig, weights, opts);
     const { logits, loss } = await plan.buildForward();
     plan.forwardLogits.push(...logits);
     plan.forward.push(...logits, ...loss);
@@ -92,6 +95,7 @@ export class GptPlan {
   private async buildForward(): Promise<{ logits: Dispatch[]; loss: Dispatch[] }> {
     const c = this.weights.config;
     const gpu = this.gpu;
+    const kc = this.kernelConfig;
     const a = (n: string) => this.act(n);
     const attn = { nHead: c.nHead, causal: c.causal };
     const d: Dispatch[] = [];
@@ -100,8 +104,8 @@ export class GptPlan {
     let x = a('encoded');
     for (let l = 0; l < c.nLayer; l++) {
       const la = (n: string) => a(`h${l}.${n}`);
-      const block = await blockForward(gpu, this.weights, l, x, la, async (atty, qkv) => {
-        const calls = [await attentionForward(gpu, atty, la('lse'), qkv, attn)]; // (B,T,C), lse (B,NH,T)
+      const block = await blockForward(gpu, kc, this.weights, l, x, la, async (atty, qkv) => {
+        const calls = [await attentionForward(gpu, kc, atty, la('lse'), qkv, attn)]; // (B,T,C), lse (B,NH,T)
         if (this.opts.probs) calls.push(await attentionProbs(gpu, la('probs'), qkv, la('lse'), attn)); // (B,NH,T,T)
         return calls;
       }, this.opts.half);
@@ -110,12 +114,12 @@ export class GptPlan {
     }
     const pre = c.norm === 'pre';
     const final = pre ? a('lnf') : x;
-    if (pre) d.push(await layernormForward(gpu, a('lnf'), a('lnfMean'), a('lnfRstd'), x, this.p('transformer.ln_f.weight'), this.p('transformer.ln_f.bias')));
-    d.push(await matmulForward(gpu, a('logits'), final, this.p('transformer.wte.weight'), null,
+    if (pre) d.push(await layernormForward(gpu, kc, a('lnf'), a('lnfMean'), a('lnfRstd'), x, this.p('transformer.ln_f.weight'), this.p('transformer.ln_f.bias')));
+    d.push(await matmulForward(gpu, kc, a('logits'), final, this.p('transformer.wte.weight'), null,
       this.opts.half ? { halfWeight: this.opts.half.view('transformer.wte.weight') } : {})); // (B,T,V), tied head
     const loss = [
-      await crossentropyForward(gpu, a('losses'), a('logits'), a('targets')), // (B,T)
-      await crossentropyMean(gpu, a('meanLoss'), a('losses')), // (1)
+      await crossentropyForward(gpu, kc, a('losses'), a('logits'), a('targets')), // (B,T)
+      await crossentropyMean(gpu, kc, a('meanLoss'), a('losses')), // (1)
     ];
     return { logits: d, loss };
   }
@@ -130,19 +134,20 @@ export class GptPlan {
   private async buildBackward(): Promise<Dispatch[]> {
     const c = this.weights.config;
     const gpu = this.gpu;
+    const kc = this.kernelConfig;
     const a = (n: string) => this.act(n);
     const pre = c.norm === 'pre';
     const attn = { nHead: c.nHead, causal: c.causal };
     const k = this.opts.gradAccumSteps ?? 1;
     const { B, T } = this.opts;
     const d: Promise<Dispatch | Dispatch[]>[] = [];
-    d.push(crossentropyBackward(gpu, a('dlogits'), a('logits'), a('targets'), 1 / (B * T * k)));
+    d.push(crossentropyBackward(gpu, kc, a('dlogits'), a('logits'), a('targets'), 1 / (B * T * k)));
     const final = pre ? a('lnf') : this.lastResidual();
     // With post-LN the LM head's input is the residual stream itself: its gradient starts dres.
     const dfinal = pre ? a('dfinal') : a('dres');
-    d.push(matmulBackward(gpu, dfinal, this.g('transformer.wte.weight'), null, a('dlogits'), final, this.p('transformer.wte.weight')));
+    d.push(matmulBackward(gpu, kc, dfinal, this.g('transformer.wte.weight'), null, a('dlogits'), final, this.p('transformer.wte.weight')));
     if (pre) {
-      d.push(layernormBackward(gpu, a('dres'), this.g('transformer.ln_f.weight'), this.g('transformer.ln_f.bias'), a('dfinal'),
+      d.push(layernormBackward(gpu, kc, a('dres'), this.g('transformer.ln_f.weight'), this.g('transformer.ln_f.bias'), a('dfinal'),
         this.lastResidual(), this.p('transformer.ln_f.weight'), a('lnfMean'), a('lnfRstd')));
     }
     const acc = { accumulateDinp: true };
@@ -155,22 +160,22 @@ export class GptPlan {
       const input = l === 0 ? a('encoded') : a(`h${l - 1}.${pre ? 'residual3' : 'ln2'}`);
       if (pre) {
         // dres = d residual3 = d residual2 (through the skip) + the MLP branch below
-        d.push(matmulBackward(gpu, a('dfch'), gh('mlp.c_proj.weight'), gh('mlp.c_proj.bias'), a('dres'), la('fchAct'), h('mlp.c_proj.weight'), actBack(la('fch'))));
-        d.push(matmulBackward(gpu, a('dln'), gh('mlp.c_fc.weight'), gh('mlp.c_fc.bias'), a('dfch'), la('ln2'), h('mlp.c_fc.weight')));
-        d.push(layernormBackward(gpu, a('dres'), gh('ln_2.weight'), gh('ln_2.bias'), a('dln'), la('residual2'), h('ln_2.weight'), la('ln2Mean'), la('ln2Rstd'), acc));
-        d.push(matmulBackward(gpu, a('datty'), gh('attn.c_proj.weight'), gh('attn.c_proj.bias'), a('dres'), la('atty'), h('attn.c_proj.weight')));
-        d.push(attentionBackward(gpu, a('dqkv'), a('datty'), la('qkv'), la('atty'), la('lse'), a('attD'), attn));
-        d.push(matmulBackward(gpu, a('dln'), gh('attn.c_attn.weight'), gh('attn.c_attn.bias'), a('dqkv'), la('ln1'), h('attn.c_attn.weight')));
-        d.push(layernormBackward(gpu, a('dres'), gh('ln_1.weight'), gh('ln_1.bias'), a('dln'), input, h('ln_1.weight'), la('ln1Mean'), la('ln1Rstd'), acc));
+        d.push(matmulBackward(gpu, kc, a('dfch'), gh('mlp.c_proj.weight'), gh('mlp.c_proj.bias'), a('dres'), la('fchAct'), h('mlp.c_proj.weight'), actBack(la('fch'))));
+        d.push(matmulBackward(gpu, kc, a('dln'), gh('mlp.c_fc.weight'), gh('mlp.c_fc.bias'), a('dfch'), la('ln2'), h('mlp.c_fc.weight')));
+        d.push(layernormBackward(gpu, kc, a('dres'), gh('ln_2.weight'), gh('ln_2.bias'), a('dln'), la('residual2'), h('ln_2.weight'), la('ln2Mean'), la('ln2Rstd'), acc));
+        d.push(matmulBackward(gpu, kc, a('datty'), gh('attn.c_proj.weight'), gh('attn.c_proj.bias'), a('dres'), la('atty'), h('attn.c_proj.weight')));
+        d.push(attentionBackward(gpu, kc, a('dqkv'), a('datty'), la('qkv'), la('atty'), la('lse'), a('attD'), attn));
+        d.push(matmulBackward(gpu, kc, a('dln'), gh('attn.c_attn.weight'), gh('attn.c_attn.bias'), a('dqkv'), la('ln1'), h('attn.c_attn.weight')));
+        d.push(layernormBackward(gpu, kc, a('dres'), gh('ln_1.weight'), gh('ln_1.bias'), a('dln'), input, h('ln_1.weight'), la('ln1Mean'), la('ln1Rstd'), acc));
       } else {
         // dres = d ln2 (the block's output); ln2 = LN(ln1 + mlp(ln1)), ln1 = LN(input + attn(input))
-        d.push(layernormBackward(gpu, a('dln'), gh('ln_2.weight'), gh('ln_2.bias'), a('dres'), la('residual3'), h('ln_2.weight'), la('ln2Mean'), la('ln2Rstd')));
-        d.push(matmulBackward(gpu, a('dfch'), gh('mlp.c_proj.weight'), gh('mlp.c_proj.bias'), a('dln'), la('fchAct'), h('mlp.c_proj.weight'), actBack(la('fch'))));
-        d.push(matmulBackward(gpu, a('dln'), gh('mlp.c_fc.weight'), gh('mlp.c_fc.bias'), a('dfch'), la('ln1'), h('mlp.c_fc.weight'), acc));
-        d.push(layernormBackward(gpu, a('dres'), gh('ln_1.weight'), gh('ln_1.bias'), a('dln'), la('residual2'), h('ln_1.weight'), la('ln1Mean'), la('ln1Rstd')));
-        d.push(matmulBackward(gpu, a('datty'), gh('attn.c_proj.weight'), gh('attn.c_proj.bias'), a('dres'), la('atty'), h('attn.c_proj.weight')));
-        d.push(attentionBackward(gpu, a('dqkv'), a('datty'), la('qkv'), la('atty'), la('lse'), a('attD'), attn));
-        d.push(matmulBackward(gpu, a('dres'), gh('attn.c_attn.weight'), gh('attn.c_attn.bias'), a('dqkv'), input, h('attn.c_attn.weight'), acc));
+        d.push(layernormBackward(gpu, kc, a('dln'), gh('ln_2.weight'), gh('ln_2.bias'), a('dres'), la('residual3'), h('ln_2.weight'), la('ln2Mean'), la('ln2Rstd')));
+        d.push(matmulBackward(gpu, kc, a('dfch'), gh('mlp.c_proj.weight'), gh('mlp.c_proj.bias'), a('dln'), la('fchAct'), h('mlp.c_proj.weight'), actBack(la('fch'))));
+        d.push(matmulBackward(gpu, kc, a('dln'), gh('mlp.c_fc.weight'), gh('mlp.c_fc.bias'), a('dfch'), la('ln1'), h('mlp.c_fc.weight'), acc));
+        d.push(layernormBackward(gpu, kc, a('dres'), gh('ln_1.weight'), gh('ln_1.bias'), a('dln'), la('residual2'), h('ln_1.weight'), la('ln1Mean'), la('ln1Rstd')));
+        d.push(matmulBackward(gpu, kc, a('datty'), gh('attn.c_proj.weight'), gh('attn.c_proj.bias'), a('dres'), la('atty'), h('attn.c_proj.weight')));
+        d.push(attentionBackward(gpu, kc, a('dqkv'), a('datty'), la('qkv'), la('atty'), la('lse'), a('attD'), attn));
+        d.push(matmulBackward(gpu, kc, a('dres'), gh('attn.c_attn.weight'), gh('attn.c_attn.bias'), a('dqkv'), input, h('attn.c_attn.weight'), acc));
       }
     }
     d.push(encoderBackward(gpu, this.g('transformer.wte.weight'), c.positions === 'learned' ? this.g('transformer.wpe.weight') : null,

@@ -14,6 +14,7 @@ import { countGpuCalls } from '../gpu/counters';
 import { Inference } from './inference';
 import { HalfWeights } from '../model/half-weights';
 import { generate, RerunSource, type LogitsSource } from './generate';
+import { defaultKernelConfig } from '../tune/defaults';
 
 const tiny: GPTConfig = { ...DEFAULT_CONFIG, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 11 };
 // Both sides are float32 with different summation orders (one row against many).
@@ -42,8 +43,8 @@ describe('KV-cached decoder', () => {
       const { gpu, weights, params } = await model(cfg, seed);
       const rng = new Rng(seed);
       const seq = Uint32Array.from({ length: cfg.blockSize }, () => rng.int(cfg.vocabSize));
-      const dec = await Decoder.build(gpu, weights);
-      const inf = new Inference(gpu, weights);
+      const dec = await Decoder.build(gpu, defaultKernelConfig(gpu), weights);
+      const inf = new Inference(gpu, defaultKernelConfig(gpu), weights);
       const full = await inf.logits(seq); // (T, V)
       const ref = new RefGPT(cfg, params).forward(seq, null, 1, seq.length).logits;
       const V = cfg.vocabSize;
@@ -68,9 +69,9 @@ describe('KV-cached decoder', () => {
     const rng = new Rng(seed);
     const seq = Uint32Array.from({ length: tiny.blockSize }, () => rng.int(tiny.vocabSize));
     const half = await HalfWeights.create(gpu, weights);
-    const f32 = new Inference(gpu, weights);
-    const f16 = new Inference(gpu, weights, { half });
-    const dec = await Decoder.build(gpu, weights, { half });
+    const f32 = new Inference(gpu, defaultKernelConfig(gpu), weights);
+    const f16 = new Inference(gpu, defaultKernelConfig(gpu), weights, { half });
+    const dec = await Decoder.build(gpu, defaultKernelConfig(gpu), weights, { half });
     const V = tiny.vocabSize;
     const check = async (what: string) => {
       const full32 = await f32.logits(seq);
@@ -93,7 +94,7 @@ describe('KV-cached decoder', () => {
     weights.write('params', params.map((x) => -x));
     const after = await check('after new weights');
     expect(after[0]).not.toBe(before[0]);
-    await expect(GptPlan.build(gpu, weights, { B: 1, T: 4, training: true, half })).rejects.toThrow(/inference/);
+    await expect(GptPlan.build(gpu, defaultKernelConfig(gpu), weights, { B: 1, T: 4, training: true, half })).rejects.toThrow(/inference/);
     dec.destroy();
     f16.destroy();
     f32.destroy();
@@ -103,7 +104,7 @@ describe('KV-cached decoder', () => {
 
   it('one submission per decoded token, its logits read back in it', async () => {
     const { gpu, weights } = await model(tiny, freshSeed());
-    const dec = await Decoder.build(gpu, weights);
+    const dec = await Decoder.build(gpu, defaultKernelConfig(gpu), weights);
     await dec.prefill(Uint32Array.of(1, 2));
     const { counts, stop } = countGpuCalls(gpu);
     try {
@@ -119,8 +120,8 @@ describe('KV-cached decoder', () => {
   it('generation: same seed same tokens; KV cache and full re-run agree past the context window', async () => {
     const seed = freshSeed();
     const { gpu, weights } = await model(tiny, seed);
-    const dec = await Decoder.build(gpu, weights);
-    const inf = new Inference(gpu, weights);
+    const dec = await Decoder.build(gpu, defaultKernelConfig(gpu), weights);
+    const inf = new Inference(gpu, defaultKernelConfig(gpu), weights);
     const rerun = new RerunSource(tiny.blockSize, tiny.vocabSize, (ctx) => inf.logits(ctx));
     const opts = { temperature: 1, topK: 0, topP: 1, greedy: false, maxTokens: 14, seed }; // > blockSize
     const collect = async (src: LogitsSource) => {

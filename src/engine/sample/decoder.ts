@@ -10,6 +10,7 @@ import { BufferArena, arenaLimitsOf } from '../gpu/arena';
 import { ReadbackRing } from '../gpu/readback';
 import type { Tensor } from '../gpu/tensor';
 import { attentionDecode } from '../kernels/attention-decode';
+import type { KernelConfig } from '../kernels/config';
 import { encoderDecode } from '../kernels/encoder';
 import { layernormForward } from '../kernels/layernorm';
 import { matmulForward } from '../kernels/matmul';
@@ -41,6 +42,7 @@ export class Decoder implements LogitsSource {
 
   private constructor(
     readonly gpu: Gpu,
+    readonly kernelConfig: KernelConfig,
     readonly weights: ModelWeights,
     private readonly plan: GptPlan,
     private readonly half: HalfWeights | undefined,
@@ -52,11 +54,11 @@ export class Decoder implements LogitsSource {
    * With `opts.half` the linear layers read that f16 copy of the weights, packed afresh by
    * every prefill (the caller owns and destroys it).
    */
-  static async build(gpu: Gpu, weights: ModelWeights, opts: { half?: HalfWeights } = {}): Promise<Decoder> {
+  static async build(gpu: Gpu, kernelConfig: KernelConfig, weights: ModelWeights, opts: { half?: HalfWeights } = {}): Promise<Decoder> {
     const c = weights.config;
     if (!c.causal) throw new Error('KV-cached decoding needs a causal model');
-    const plan = await GptPlan.build(gpu, weights, { B: 1, T: c.blockSize, training: false, half: opts.half });
-    const d = new Decoder(gpu, weights, plan, opts.half);
+    const plan = await GptPlan.build(gpu, kernelConfig, weights, { B: 1, T: c.blockSize, training: false, half: opts.half });
+    const d = new Decoder(gpu, kernelConfig, weights, plan, opts.half);
     await d.prepare();
     return d;
   }
@@ -68,8 +70,9 @@ export class Decoder implements LogitsSource {
   private async prepare(): Promise<void> {
     const c = this.weights.config;
     const gpu = this.gpu;
+    const kc = this.kernelConfig;
     // One row (1, ·) per activation, shared by every layer: they run one after another.
-    this.rows = new BufferArena('decode rows', arenaLimitsOf(gpu.device), undefined, { separate: true });
+    this.rows = new BufferArena('decode rows', arenaLimitsOf(gpu.device));
     const row = new Map<string, Tensor>();
     for (const name of LAYER_ACTS) {
       const shape = layerActShape(name, c, 1, 1);
@@ -90,16 +93,16 @@ export class Decoder implements LogitsSource {
     for (let l = 0; l < c.nLayer; l++) {
       const cache = this.plan.act(`h${l}.qkv`); // (1, blockSize, 3C)
       const a = (n: LayerAct) => row.get(n)!;
-      const block = await blockForward(gpu, this.weights, l, x, a, async (atty) => [
-        await attentionDecode(gpu, atty, cache, this.position, { nHead: c.nHead }),
+      const block = await blockForward(gpu, kc, this.weights, l, x, a, async (atty) => [
+        await attentionDecode(gpu, kc, atty, cache, this.position, { nHead: c.nHead }),
       ], this.half);
       this.layers.push({ beforeAttention: block.beforeAttention, fromAttention: block.fromAttention, qkvRow: a('qkv'), cache });
       x = block.out;
     }
     if (c.norm === 'pre') {
-      this.head.push(await layernormForward(gpu, lnf, lnfStats[0], lnfStats[1], x, p('transformer.ln_f.weight'), p('transformer.ln_f.bias')));
+      this.head.push(await layernormForward(gpu, kc, lnf, lnfStats[0], lnfStats[1], x, p('transformer.ln_f.weight'), p('transformer.ln_f.bias')));
     }
-    this.head.push(await matmulForward(gpu, this.logits, c.norm === 'pre' ? lnf : x, p('transformer.wte.weight'), null,
+    this.head.push(await matmulForward(gpu, kc, this.logits, c.norm === 'pre' ? lnf : x, p('transformer.wte.weight'), null,
       this.half ? { halfWeight: this.half.view('transformer.wte.weight') } : {}));
   }
 

@@ -5,6 +5,7 @@ import type { Gpu } from '../gpu/device';
 import { recordPass } from '../gpu/dispatch';
 import type { Tensor } from '../gpu/tensor';
 import { ReadbackRing, readBuffer } from '../gpu/readback';
+import type { KernelConfig } from '../kernels/config';
 import { GptPlan } from '../model/gpt';
 import type { HalfWeights } from '../model/half-weights';
 import type { ModelWeights } from '../model/weights';
@@ -30,6 +31,7 @@ export class Inference {
    */
   constructor(
     readonly gpu: Gpu,
+    readonly kernelConfig: KernelConfig,
     readonly weights: ModelWeights,
     readonly opts: { half?: HalfWeights } = {},
   ) {}
@@ -45,7 +47,7 @@ export class Inference {
     if (p) {
       this.plans.delete(key); // re-insert: most recently used last
     } else {
-      const plan = await GptPlan.build(this.gpu, this.weights, { B: 1, T, training: false, probs, half: this.opts.half });
+      const plan = await GptPlan.build(this.gpu, this.kernelConfig, this.weights, { B: 1, T, training: false, probs, half: this.opts.half });
       p = { plan, ring: new ReadbackRing(this.gpu.device, T * this.weights.config.vocabSize * 4, 1) };
       if (this.plans.size >= KEEP_PLANS) {
         const [oldest, kept] = this.plans.entries().next().value as [string, KeptPlan];

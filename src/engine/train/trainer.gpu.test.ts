@@ -4,11 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { getTestGpu } from '../testing/gpu';
 import { randint } from '../testing/random';
 import { Rng, freshSeed } from '../../core/rng';
-import { RefTrainer } from '../ref/trainer';
+import { CpuTrainer } from './cpu-trainer';
 import { DEFAULT_CONFIG, type GPTConfig } from '../../core/config';
 import { DEFAULT_TRAIN, type TrainSettings } from '../../core/settings';
 import { Trainer, type StepReport } from './trainer';
 import { countGpuCalls } from '../gpu/counters';
+import { defaultKernelConfig } from '../tune/defaults';
 
 const tiny: GPTConfig = { ...DEFAULT_CONFIG, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 11 };
 // Ten steps of float32 against float64 compound small differences; the loss moves by ~0.1
@@ -23,8 +24,8 @@ async function compareRuns(cfg: GPTConfig, settings: TrainSettings, steps: numbe
   const noise = randint(rng, 600, cfg.vocabSize);
   const tokens = Uint32Array.from({ length: 600 }, (_, i) => (i % 5 === 4 ? noise[i] : i % cfg.vocabSize));
   const reports: StepReport[] = [];
-  const trainer = await Trainer.create(gpu, cfg, settings, tokens, { events: { onStep: (r) => reports.push(r) } });
-  const ref = new RefTrainer(cfg, settings, tokens);
+  const trainer = await Trainer.create(gpu, defaultKernelConfig(gpu), cfg, settings, tokens, { events: { onStep: (r) => reports.push(r) } });
+  const ref = new CpuTrainer(cfg, settings, tokens);
   const refLosses: number[] = [];
   for (let i = 0; i < steps; i++) {
     await trainer.trainStep();
@@ -63,7 +64,7 @@ describe('GPU work per step', () => {
     const seed = freshSeed();
     const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, maxSteps: 10, warmupSteps: 0, gradAccumSteps: 2, evalEvery: 0, seed };
     const tokens = randint(new Rng(seed), 400, tiny.vocabSize);
-    const trainer = await Trainer.create(gpu, tiny, settings, tokens);
+    const trainer = await Trainer.create(gpu, defaultKernelConfig(gpu), tiny, settings, tokens);
     try {
       await trainer.trainStep(); // pipelines built, first snapshot taken
       await trainer.flush();
@@ -89,7 +90,7 @@ describe('recovery from a NaN loss', () => {
     const tokens = Uint32Array.from({ length: 400 }, (_, i) => (i * 7) % tiny.vocabSize);
     const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, lr: 1e-2, minLr: 1e-2, warmupSteps: 0, maxSteps: 100, gradClip: 0, seed };
     let divergedAt = -1;
-    const trainer = await Trainer.create(gpu, tiny, settings, tokens, { snapshotEvery: 2, events: { onDiverged: (s) => (divergedAt = s) } });
+    const trainer = await Trainer.create(gpu, defaultKernelConfig(gpu), tiny, settings, tokens, { snapshotEvery: 2, events: { onDiverged: (s) => (divergedAt = s) } });
     for (let i = 0; i < 4; i++) await trainer.trainStep();
     await trainer.flush();
     const good = await trainer.weights.read('params'); // after step 4 (a snapshot step)
@@ -114,5 +115,60 @@ describe('recovery from a NaN loss', () => {
     await trainer.trainStep(); // training continues
     await trainer.flush();
     trainer.destroy();
+  });
+});
+
+describe('evaluation on the GPU', () => {
+  it('averages the same batches as the CPU trainer, each forward on its own batch', async () => {
+    const gpu = await getTestGpu();
+    const seed = freshSeed();
+    // A learnt structure makes the batches' losses differ, so a mixed-up batch would show.
+    const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, lr: 1e-2, minLr: 1e-2, warmupSteps: 0, maxSteps: 10, evalIters: 5, seed };
+    const noise = randint(new Rng(seed), 600, tiny.vocabSize);
+    const tokens = Uint32Array.from({ length: 600 }, (_, i) => (i % 5 === 4 ? noise[i] : i % tiny.vocabSize));
+    const trainer = await Trainer.create(gpu, defaultKernelConfig(gpu), tiny, settings, tokens);
+    try {
+      const cpu = new CpuTrainer(tiny, settings, tokens);
+      for (let i = 0; i < 6; i++) {
+        await trainer.trainStep();
+        cpu.trainStep();
+      }
+      const gpuReport = await trainer.evaluate();
+      const cpuReport = await cpu.evaluate();
+      expect(gpuReport.step).toBe(6);
+      expect(cpuReport.step).toBe(6);
+      for (const which of ['train', 'val'] as const) {
+        const rel = Math.abs(gpuReport[which] - cpuReport[which]) / cpuReport[which];
+        expect(rel, `${which}: gpu ${gpuReport[which]} cpu ${cpuReport[which]} seed ${seed}`).toBeLessThan(LOSS_RTOL);
+      }
+    } finally {
+      trainer.destroy();
+    }
+  });
+});
+
+describe('snapshot from step 0', () => {
+  it('a run that diverges before the first periodic snapshot goes back to its initial weights', async () => {
+    const gpu = await getTestGpu();
+    const seed = freshSeed();
+    const tokens = Uint32Array.from({ length: 400 }, (_, i) => (i * 7) % tiny.vocabSize);
+    const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, lr: 1e-2, minLr: 1e-2, warmupSteps: 0, maxSteps: 100, gradClip: 0, seed };
+    const trainer = await Trainer.create(gpu, defaultKernelConfig(gpu), tiny, settings, tokens, { snapshotEvery: 50 });
+    try {
+      const initial = await trainer.weights.read('params');
+      trainer.update({ lr: 1e30, minLr: 1e30 });
+      while (!trainer.diverged && trainer.step < 20) {
+        await trainer.trainStep();
+        await trainer.flush();
+      }
+      expect(trainer.diverged).not.toBeNull();
+      expect(await trainer.restoreLastGood()).toBe(0);
+      expect(trainer.step).toBe(0);
+      expect(trainer.diverged).toBeNull();
+      expect(await trainer.weights.read('params')).toEqual(initial);
+      expect(await trainer.weights.read('m')).toEqual(new Float32Array(initial.length));
+    } finally {
+      trainer.destroy();
+    }
   });
 });

@@ -10,29 +10,22 @@ import type { Tensor } from '../gpu/tensor';
 import { adamwUpdate, type AdamWDispatch } from '../kernels/adamw';
 import { gradNorm, gradNormPartialsLength } from '../kernels/gradnorm';
 import type { GPTConfig } from '../../core/config';
+import type { KernelConfig } from '../kernels/config';
 import { GptPlan } from '../model/gpt';
 import { initParams } from '../../core/params';
 import { ModelWeights } from '../model/weights';
 import { Rng } from '../../core/rng';
-import { sampleBatch, splitTokens, type Split } from './data';
+import { sampleBatch, splitTokens, type Batch, type Split } from './data';
 import { learningRate } from './schedule';
 import type { TrainSettings } from '../../core/settings';
 import { BatchStaging } from './staging';
-import { Snapshots } from './snapshots';
+import { GpuSnapshotSlots } from './gpu-snapshot-slots';
+import { LastGoodSnapshots, type Divergence } from './last-good';
+import { evaluateSplits } from './evaluate';
+import type { EvalReport, StepReport } from '../../core/reports';
 
-export interface StepReport {
-  step: number; // 1-based count of optimizer updates
-  loss: number; // mean train loss over the step's micro-batches
-  lr: number;
-  tokensPerSec: number;
-  stepMs: number;
-}
+export type { EvalReport, StepReport } from '../../core/reports';
 
-export interface EvalReport {
-  step: number;
-  train: number;
-  val: number;
-}
 
 export interface TrainerEvents {
   onStep?: (r: StepReport) => void;
@@ -45,7 +38,6 @@ const MAX_IN_FLIGHT = 2;
 
 export class Trainer {
   step = 0;
-  diverged: { step: number; loss: number } | null = null;
   private readonly split: Split;
   private readonly batchRng: Rng;
   private readonly ring: ReadbackRing;
@@ -56,7 +48,8 @@ export class Trainer {
   private inFlight: Promise<void>[] = [];
   private lastReportTime = 0;
   private staging: BatchStaging | null;
-  private readonly snapshots: Snapshots;
+  private readonly snapshotSlots: GpuSnapshotSlots;
+  private readonly lastGood: LastGoodSnapshots<GPUCommandEncoder>;
 
   private constructor(
     readonly gpu: Gpu,
@@ -84,11 +77,13 @@ export class Trainer {
       partials: { label: 'partials', shape: [partialsLen], dtype: 'f32', offset: 0, buffer: partialsBuf },
     };
     this.staging = k > 1 ? new BatchStaging(gpu, plan, k) : null;
-    this.snapshots = new Snapshots(gpu, weights, snapshotEvery);
+    this.snapshotSlots = new GpuSnapshotSlots(gpu, weights);
+    this.lastGood = new LastGoodSnapshots(this.snapshotSlots, snapshotEvery);
   }
 
   static async create(
     gpu: Gpu,
+    kernelConfig: KernelConfig,
     config: GPTConfig,
     settings: TrainSettings,
     tokens: Uint32Array,
@@ -100,7 +95,7 @@ export class Trainer {
       const zeros = new Float32Array(weights.layout.totalElems);
       weights.write('m', opts.m ?? zeros);
       weights.write('v', opts.v ?? zeros);
-      const plan = await GptPlan.build(gpu, weights, {
+      const plan = await GptPlan.build(gpu, kernelConfig, weights, {
         B: settings.batchSize,
         T: settings.blockSize,
         training: true,
@@ -128,6 +123,11 @@ export class Trainer {
     this.step = step;
     const draws = step * this.settings.gradAccumSteps * this.settings.batchSize;
     for (let i = 0; i < draws; i++) this.batchRng.nextU32();
+  }
+
+  /** The first non-finite loss since the last restore, or null. */
+  get diverged(): Divergence | null {
+    return this.lastGood.diverged;
   }
 
   setEvents(events: TrainerEvents): void {
@@ -167,6 +167,7 @@ export class Trainer {
     const enc = this.gpu.device.createCommandEncoder({ label: `step ${step}` });
     // A profiled step is a real step: only its split into passes differs.
     const record = (list: Dispatch[], label: string) => (profiler ? profiler.record(enc, list, label) : recordPass(enc, list, label));
+    this.lastGood.beforeStep(step - 1, enc); // copies the weights this step starts from, if due
     enc.clearBuffer(this.weights.buffers.grads);
     const meanLoss = this.plan.act('meanLoss');
     for (let i = 0; i < k; i++) {
@@ -177,7 +178,6 @@ export class Trainer {
       enc.copyBufferToBuffer(meanLoss.buffer, meanLoss.offset, this.misc.buffer, 4 * i, 4);
     }
     record([...this.norm, this.adamw.dispatch], `step ${step} update`);
-    this.snapshots.maybeCopy(enc, step);
     const ticket = this.ring.copy(enc, this.misc.buffer, 0, 4 * k);
     profiler?.finish(enc);
     this.gpu.device.queue.submit([enc.finish()]);
@@ -189,12 +189,7 @@ export class Trainer {
         const now = performance.now();
         const stepMs = this.lastReportTime ? now - this.lastReportTime : NaN;
         this.lastReportTime = now;
-        if (!Number.isFinite(loss) && !this.diverged) {
-          this.diverged = { step, loss };
-          this.events.onDiverged?.(step, loss);
-        } else if (Number.isFinite(loss)) {
-          this.snapshots.lossOk(step);
-        }
+        if (this.lastGood.reportLoss(step, loss)) this.events.onDiverged?.(step, loss);
         this.events.onStep?.({ step, loss, lr, stepMs, tokensPerSec: stepMs > 0 ? (tokens * 1000) / stepMs : NaN });
       }),
     );
@@ -221,15 +216,12 @@ export class Trainer {
 
   /**
    * After a NaN loss: puts back the last weights known to be good and continues from their
-   * step. Returns that step, or -1 when there is none (diverged before the first snapshot).
+   * step. Returns that step, or -1 when there is none (then nothing changes).
    */
   async restoreLastGood(): Promise<number> {
     await this.flush();
-    const step = this.snapshots.restore();
-    if (step >= 0) {
-      this.step = step;
-      this.diverged = null;
-    }
+    const step = this.lastGood.restore();
+    if (step >= 0) this.step = step;
     return step;
   }
 
@@ -240,32 +232,32 @@ export class Trainer {
     this.lastReportTime = 0; // a pause is not step time
   }
 
-  /**
-   * Mean loss over `evalIters` batches of each split, drawn from an RNG seeded by the seed
-   * and the step, so an evaluation does not disturb the training batches.
-   */
+  /** Mean loss over `evalIters` batches of each split (see evaluateSplits). */
   async evaluate(): Promise<EvalReport> {
     await this.flush();
-    const s = this.settings;
-    const rng = new Rng(s.seed * 7919 + this.step);
-    const result = { step: this.step, train: 0, val: 0 };
-    for (const which of ['train', 'val'] as const) {
-      const lossBuf = this.gpu.device.createBuffer({ size: 4 * s.evalIters, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    return evaluateSplits({ lossesOf: (batches) => this.lossesOnGpu(batches) }, this.split, this.step, this.settings);
+  }
+
+  /**
+   * One submit per batch (its inputs are written just before, so each forward sees its own)
+   * and one map for all their losses: the GPU is not awaited batch by batch.
+   */
+  private async lossesOnGpu(batches: readonly Batch[]): Promise<Float32Array> {
+    const lossBuf = this.gpu.device.createBuffer({ label: 'eval losses', size: Math.max(4, 4 * batches.length), usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    try {
       const meanLoss = this.plan.act('meanLoss');
-      for (let i = 0; i < s.evalIters; i++) {
-        const b = sampleBatch(rng, this.split[which], s.batchSize, s.blockSize);
+      batches.forEach((b, i) => {
         this.plan.writeBatch(b.inputs, b.targets); // ordered before the submit that reads it
-        const enc = this.gpu.device.createCommandEncoder({ label: `eval ${which} ${i}` });
+        const enc = this.gpu.device.createCommandEncoder({ label: `eval batch ${i}` });
         recordPass(enc, this.plan.forward);
         enc.copyBufferToBuffer(meanLoss.buffer, meanLoss.offset, lossBuf, 4 * i, 4);
         this.gpu.device.queue.submit([enc.finish()]);
-      }
+      });
       await lossBuf.mapAsync(GPUMapMode.READ);
-      const losses = new Float32Array(lossBuf.getMappedRange().slice(0));
+      return new Float32Array(lossBuf.getMappedRange().slice(0, 4 * batches.length));
+    } finally {
       lossBuf.destroy();
-      result[which] = losses.reduce((a, b) => a + b, 0) / s.evalIters;
     }
-    return result;
   }
 
   destroy(): void {
@@ -273,7 +265,7 @@ export class Trainer {
     this.weights.destroy();
     this.ring.destroy();
     this.staging?.destroy();
-    this.snapshots.destroy();
+    this.snapshotSlots.destroy();
     for (const b of [this.misc.buffer, this.misc.norm.buffer, this.misc.partials.buffer]) b.destroy();
   }
 }
