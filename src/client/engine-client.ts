@@ -40,11 +40,20 @@ export class EngineClient {
   }
 
   request<T extends RequestType>(type: T, body: Omit<Extract<Request, { type: T }>, 'id' | 'type'> = {} as never): Promise<ResultOf[T]> {
+    return this.send(type, body).result;
+  }
+
+  /**
+   * A request and its id, for requests that a later one refers to (stopSample names the
+   * sample it stops) and whose events carry it (sample-token's sampleId).
+   */
+  send<T extends RequestType>(type: T, body: Omit<Extract<Request, { type: T }>, 'id' | 'type'> = {} as never): { id: number; result: Promise<ResultOf[T]> } {
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const result = new Promise<ResultOf[T]>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
       this.worker.postMessage({ ...body, id, type });
     });
+    return { id, result };
   }
 
   onEvent(f: (e: Event) => void): () => void {

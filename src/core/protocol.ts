@@ -88,6 +88,8 @@ export interface AttentionReport {
 export interface SampleResult {
   text: string;
   tokens: number[];
+  /** True when a stopSample request ended it early: text and tokens are what came before. */
+  stopped: boolean;
 }
 
 export type TrainState = 'idle' | 'running' | 'paused' | 'done' | 'diverged';
@@ -101,6 +103,12 @@ export type Request =
   | { id: number; type: 'evaluate' }
   /** halfWeights: the GPU engine samples with an f16 copy of the weights (the CPU one ignores it). */
   | { id: number; type: 'sample'; prompt: string; options: GenerateOptions; halfWeights?: boolean }
+  /**
+   * Ends the sample whose 'sample' request had id sampleId before its next token; that request
+   * then resolves with the tokens so far and stopped: true. Handled between the sample's tokens
+   * (the worker reads messages whenever the generation loop awaits).
+   */
+  | { id: number; type: 'stopSample'; sampleId: number }
   | { id: number; type: 'attention'; prompt: string }
   | { id: number; type: 'getParams' }
   | { id: number; type: 'getState' }
@@ -114,7 +122,13 @@ export type Request =
   /** The weights quantised to int8, for a share link. */
   | { id: number; type: 'quantizedParams' }
   | { id: number; type: 'profile'; what: 'step' | 'token' }
-  | { id: number; type: 'dispose' };
+  | { id: number; type: 'dispose' }
+  /**
+   * Test hooks, run the way the faults they stand for happen: destroys the worker's GPU device
+   * (a driver reset), or adds a dispatch the GPU refuses to the next training step.
+   */
+  | { id: number; type: 'debugDestroyDevice' }
+  | { id: number; type: 'debugBadDispatch' };
 
 export type RequestType = Request['type'];
 
@@ -126,6 +140,8 @@ export interface ResultOf {
   updateTrain: { step: number };
   evaluate: EvalReport;
   sample: SampleResult;
+  /** running: whether that sample was still going (false: it had already finished). */
+  stopSample: { running: boolean };
   attention: AttentionReport;
   getParams: { step: number; params: Float32Array };
   getState: InitialState;
@@ -137,6 +153,10 @@ export interface ResultOf {
   quantizedParams: { quantized: QuantizedParams; config: GPTConfig; step: number };
   profile: ProfileReport;
   dispose: null;
+  /** destroyed: false when the worker had no device yet. */
+  debugDestroyDevice: { destroyed: boolean };
+  /** The step that will carry the bad dispatch. */
+  debugBadDispatch: { step: number };
 }
 
 /** An error as it crosses the worker boundary: enough for a specific message in the UI. */
@@ -153,7 +173,16 @@ export type Reply =
   | { id: number; ok: false; error: WireError };
 
 export type Event =
-  | { type: 'device-lost'; error: WireError }
+  /**
+   * The GPU device was lost (for any reason). 'restoring': the worker is opening a new device
+   * and building the model there from its last good state; 'gave-up': it stopped trying
+   * (lost too often, or no device opens), and the error's message says what to do.
+   */
+  | { type: 'device-lost'; error: WireError; recovery: 'restoring' | 'gave-up' }
+  /** A new device works; step: where the model was restored (paused), or null when there was no GPU model. */
+  | { type: 'device-restored'; step: number | null }
+  /** An error or a rejected promise in the worker that nothing handled: a bug, said so that it is seen. */
+  | { type: 'unhandled-error'; error: WireError }
   | { type: 'progress'; task: 'tokenize' | 'compile'; fraction: number; message: string }
   | { type: 'step'; report: StepReport }
   | { type: 'eval'; report: EvalReport }

@@ -40,6 +40,22 @@ export function markLr(step: number, lr: number): void {
   metricsStore.setState({ lrMarks: [...s.lrMarks, { step, lr }], version: s.version + 1 });
 }
 
+/**
+ * The run went back to the weights of `step` (restored after a divergence or a GPU reset):
+ * the history after it is dropped, so the chart shows the run that continues, and the
+ * non-finite or exploding points no longer stretch its axis.
+ */
+export function rewindMetrics(step: number): void {
+  const s = metricsStore.getState();
+  if (!s.steps.some((x) => x.step > step) && !s.evals.some((e) => e.step > step) && !s.lrMarks.some((m) => m.step > step)) return;
+  metricsStore.setState({
+    steps: s.steps.filter((x) => x.step <= step),
+    evals: s.evals.filter((e) => e.step <= step),
+    lrMarks: s.lrMarks.filter((m) => m.step <= step),
+    version: s.version + 1,
+  });
+}
+
 export function resetMetrics(): void {
   metricsStore.setState({ steps: [], evals: [], lrMarks: [], version: metricsStore.getState().version + 1 });
 }

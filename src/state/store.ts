@@ -33,7 +33,8 @@ export function connectEngineEvents(): () => void {
         pushStep(e.report);
         const { liveEvery, sampleBusy, trainState } = s();
         // Live samples and attention maps while training, so heads can be watched forming.
-        if (trainState === 'running' && liveEvery > 0 && e.report.step % liveEvery === 0) {
+        // A live-sample interval typed as 2.5 is shown as an error in its field and never fires.
+        if (trainState === 'running' && Number.isInteger(liveEvery) && liveEvery > 0 && e.report.step % liveEvery === 0) {
           if (!sampleBusy) void s().runSample();
           void s().refreshAttention();
         }
@@ -52,7 +53,13 @@ export function connectEngineEvents(): () => void {
         s().onSampleToken(e);
         break;
       case 'device-lost':
-        s().setDeviceLost(e.error);
+        s().setDeviceLost(e.error, e.recovery);
+        break;
+      case 'device-restored':
+        s().setDeviceRestored(e.step);
+        break;
+      case 'unhandled-error':
+        console.error(`engine worker: unhandled ${e.error.name}: ${e.error.message}`);
         break;
     }
   });

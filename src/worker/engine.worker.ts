@@ -1,41 +1,31 @@
 // The engine's worker: the only place where the app and the engine meet. It owns the GPU
 // device; the page talks to it through the messages of protocol.ts.
-import { toWireError } from './errors';
+import { InputError, toWireError } from './errors';
 import { readCheckpoint } from './files';
-import type { Reply, Request, ResultOf, WorkerMessage } from '../core/protocol';
-import { WorkerDevice } from './device';
+import type { Reply, Request, ResultOf, WireError, WorkerMessage } from '../core/protocol';
+import { DeviceKeeper } from './device-keeper';
 import { probeDevice } from './probe';
 import { Session } from './session';
-
-let device: Promise<WorkerDevice> | null = null;
-
-/** The device and its kernel configuration, acquired on first use and again after a loss. */
-function getDevice(): Promise<WorkerDevice> {
-  if (!device) {
-    device = WorkerDevice.open();
-    device.then(
-      (d) => {
-        d.gpu.onLost((error) => {
-          device = null; // the next request acquires a new device
-          post({ type: 'device-lost', error: toWireError(error) });
-        });
-      },
-      () => (device = null),
-    );
-  }
-  return device;
-}
+import { recordBadDispatch } from './debug-hooks';
 
 function post(msg: WorkerMessage): void {
   (self as unknown as Worker).postMessage(msg);
 }
 
-const session = new Session(getDevice, (e) => post(e));
+// The device is acquired on first use and again after a loss, which the session recovers from.
+const devices = new DeviceKeeper({
+  lost: (gpu, error) => {
+    // deviceLost() reports its own failures; this catch is for a bug in it, so that nothing is left unhandled.
+    session.deviceLost(gpu, error).catch((e: unknown) => post({ type: 'device-lost', error: toWireError(e), recovery: 'gave-up' }));
+  },
+  uncapturedError: (_gpu, error) => session.gpuErrorOutsideStep(error),
+});
+const session = new Session(() => devices.get(), (e) => post(e));
 
 async function handle(req: Request): Promise<ResultOf[Request['type']]> {
   switch (req.type) {
     case 'probe':
-      return probeDevice(await getDevice());
+      return probeDevice(await devices.get());
     case 'setData':
       return session.setData(req.text, req.tokenizer);
     case 'createModel':
@@ -73,18 +63,38 @@ async function handle(req: Request): Promise<ResultOf[Request['type']]> {
     case 'dispose':
       await session.dispose();
       return null;
+    case 'debugDestroyDevice':
+      return { destroyed: await devices.destroyCurrent() };
+    case 'debugBadDispatch':
+      return session.recordIntoNextStep(recordBadDispatch);
     default:
       throw new Error(`unknown request ${(req as { type: string }).type}`);
   }
 }
 
+/**
+ * A request that failed because the device was lost under it fails with a raw browser message
+ * ("Failed to execute 'mapAsync' on 'GPUBuffer': …"): it is said in words instead.
+ */
+function requestError(e: unknown, lostMeanwhile: boolean): WireError {
+  const aborted = e instanceof DOMException && e.name === 'AbortError';
+  if (e instanceof InputError || (!lostMeanwhile && !aborted)) return toWireError(e);
+  return { name: 'DeviceLostError', code: 'request', message: 'The GPU was reset while this was being done. The run is restored on a new device: try again in a moment.' };
+}
+
+// Every promise should have a handler; one that slipped through is a bug, reported to the page
+// (whose console shows it, and whose tests fail on it) rather than left in the worker's console.
+self.addEventListener('unhandledrejection', (ev: PromiseRejectionEvent) => post({ type: 'unhandled-error', error: toWireError(ev.reason) }));
+self.addEventListener('error', (ev: ErrorEvent) => post({ type: 'unhandled-error', error: toWireError(ev.error ?? ev.message) }));
+
 self.onmessage = async (ev: MessageEvent<Request>) => {
   const req = ev.data;
+  const lossesBefore = devices.losses;
   let reply: Reply;
   try {
     reply = { id: req.id, ok: true, result: await handle(req) };
   } catch (e) {
-    reply = { id: req.id, ok: false, error: toWireError(e) };
+    reply = { id: req.id, ok: false, error: requestError(e, devices.losses !== lossesBefore) };
   }
   post(reply);
 };

@@ -6,7 +6,9 @@ import { checkMemory, DEFAULT_MEMORY_BUDGET, estimateMemory } from '../core/memo
 import { countParams, paramLayout } from '../core/params';
 import { generate, type GenerateOptions } from '../engine/sample/generate';
 import { checkGenerateOptions } from '../core/distribution';
-import { CharTokenizer, trainBpe, type Tokenizer } from '../engine/tokenize';
+import { nextTask } from './next-task';
+import type { Tokenizer } from '../engine/tokenize';
+import { tokenizeCorpus } from './corpus';
 import { splitTokens } from '../engine/train/data';
 import { validateSettings, type TrainSettings } from '../core/settings';
 import type { TrainerEvents } from '../engine/train/trainer';
@@ -17,25 +19,13 @@ import type { QuantizedParams } from '../core/params';
 import { checkpointBytes, compareLogits, dequantizeInit, onnxBytes, quantized } from './files';
 import { runOnnx } from './ort';
 import { InputError } from './errors';
+import type { Gpu } from '../engine/gpu/device';
+import type { DeviceLostError, GpuOperationError } from '../engine/gpu/errors';
+import { DeviceRecovery, lostWithin } from './device-recovery';
+import { divergedMessage, stepFaultMessage, uncapturedErrorMessage } from './fault-messages';
 
 export { InputError } from './errors';
 
-
-/**
- * Resolves in a later task, so that the worker reads the messages queued meanwhile (a Stop):
- * the CPU engine computes a token without ever leaving the current task. A MessageChannel,
- * not setTimeout, which browsers slow to 4 ms once nested.
- */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
-}
 
 /** CPU mode runs float64 JavaScript: keep it to models that train in seconds per step. */
 export const CPU_MAX_PARAMS = 250_000;
@@ -50,8 +40,33 @@ export class Session {
   private state: TrainState = 'idle';
   private loop: Promise<void> | null = null;
   private divergedAt: { step: number; loss: number } | null = null;
+  /** A GPU error no scope caught while the loop ran: the loop pauses on it. */
+  private outsideError: GpuOperationError | null = null;
+  private readonly trainerEvents: TrainerEvents = {
+    onStep: (report) => this.emit({ type: 'step', report }),
+    onDiverged: (step, loss) => {
+      this.divergedAt = { step, loss };
+    },
+  };
   /** Samples under way, by request id, and whether a stop was asked for. */
   private readonly samples = new Map<number, { stop: boolean }>();
+
+  /** A lost device's model, kept on the CPU and built again on a new device. */
+  private readonly recovery = new DeviceRecovery({
+    modelOn: (device) => (this.backend instanceof GpuBackend && this.backend.gpu.device === device ? this.backend : null),
+    stopLoop: async () => {
+      if (this.state === 'running') this.state = 'paused'; // the loop stops at its next check
+      await this.loop;
+    },
+    setModel: (model) => (this.backend = model),
+    build: async (state) => {
+      const { gpu, kernelConfig } = await this.getDevice();
+      return GpuBackend.create(gpu, kernelConfig, this.config!, this.settings!, this.tokens!, this.trainerEvents, state);
+    },
+    openDevice: () => this.getDevice(),
+    pause: (message) => this.setState('paused', message),
+    emit: (e) => this.emit(e),
+  });
 
   constructor(
     private readonly getDevice: () => Promise<WorkerDevice>,
@@ -61,25 +76,11 @@ export class Session {
   async setData(text: string, choice: TokenizerChoice): Promise<DataReport> {
     if (text.length === 0) throw new InputError('text', 'The text is empty: paste or open some text to train on.');
     await this.dispose();
-    let tok: Tokenizer;
-    if (choice.kind === 'bpe') {
-      tok = trainBpe(text, choice.vocabSize, {
-        onProgress: (fraction, message) => this.emit({ type: 'progress', task: 'tokenize', fraction, message }),
-      });
-    } else {
-      tok = CharTokenizer.fromCorpus(text);
-    }
-    if (tok.vocabSize < 2) {
-      throw new InputError('text', 'The text uses a single distinct character: there is nothing to predict. Use text with some variety.');
-    }
-    const tokens = tok.encode(text);
-    this.emit({ type: 'progress', task: 'tokenize', fraction: 1, message: `${tokens.length} tokens` });
+    const corpus = tokenizeCorpus(text, choice, (fraction, message) => this.emit({ type: 'progress', task: 'tokenize', fraction, message }));
     this.text = text;
-    this.tokenizer = tok;
-    this.tokens = tokens;
-    const cut = Math.floor(tokens.length * 0.9);
-    const labels = Array.from({ length: tok.vocabSize }, (_, id) => tok.tokenLabel(id));
-    return { chars: text.length, tokens: tokens.length, vocabSize: tok.vocabSize, trainTokens: cut, valTokens: tokens.length - cut, tokenizer: tok.toJSON(), labels };
+    this.tokenizer = corpus.tokenizer;
+    this.tokens = corpus.tokens;
+    return corpus.report;
   }
 
   async createModel(model: ModelChoice, train: TrainSettings, backend: Backend, start?: ModelInit): Promise<ModelReport> {
@@ -93,7 +94,7 @@ export class Session {
     } catch (e) {
       throw new InputError('text', (e as Error).message);
     }
-    const memory = estimateMemory(config, train.batchSize, train.blockSize);
+    const memory = estimateMemory(config, train.batchSize, train.blockSize, train.gradAccumSteps);
     const init = start && dequantizeInit(config, start);
     if (init) {
       const expected = paramLayout(config).totalElems;
@@ -102,12 +103,7 @@ export class Session {
       }
     }
     const nParams = countParams(config);
-    const events: TrainerEvents = {
-      onStep: (report) => this.emit({ type: 'step', report }),
-      onDiverged: (step, loss) => {
-        this.divergedAt = { step, loss };
-      },
-    };
+    const events = this.trainerEvents;
     if (backend === 'gpu') {
       const { gpu, kernelConfig } = await this.getDevice();
       const fit = checkMemory(memory, { ...gpu.limits, budget: DEFAULT_MEMORY_BUDGET }, config, train.batchSize, train.blockSize);
@@ -127,15 +123,28 @@ export class Session {
 
   private setState(state: TrainState, message?: string): void {
     this.state = state;
-    this.emit({ type: 'state', state, step: this.backend?.step ?? 0, message });
+    this.emit({ type: 'state', state, step: this.backend?.step ?? this.recovery.keptState?.step ?? 0, message });
   }
 
   private requireBackend(): ModelBackend {
+    const waiting = this.recovery.waitingMessage;
+    if (!this.backend && waiting) throw new InputError('train', waiting);
     if (!this.backend) throw new InputError('model', 'Create the model first.');
     return this.backend;
   }
 
+  /** The model, once a restore under way after a lost device has ended. */
+  private async settledBackend(): Promise<ModelBackend> {
+    await this.recovery.settled();
+    return this.requireBackend();
+  }
+
   async train(action: 'start' | 'pause' | 'step'): Promise<{ step: number; state: TrainState }> {
+    const kept = this.recovery.keptState;
+    if (kept) {
+      if (action === 'pause') return { step: kept.step, state: this.state };
+      await this.recovery.restore(); // Train after a lost device continues the same run
+    }
     const b = this.requireBackend();
     if (action === 'pause') {
       if (this.state === 'running') this.setState('paused');
@@ -147,8 +156,7 @@ export class Session {
     if (action === 'step') {
       await b.trainStep();
       await b.flush();
-      if (b.diverged) await this.recover(b);
-      else await this.maybeEvaluate(b);
+      if (!(await this.recoverIfStopped(b))) await this.maybeEvaluate(b);
       return { step: b.step, state: this.state };
     }
     this.setState('running');
@@ -158,35 +166,61 @@ export class Session {
 
   private async run(b: ModelBackend): Promise<void> {
     try {
-      while (this.state === 'running' && b.step < this.settings!.maxSteps && !b.diverged) {
+      while (this.state === 'running' && b.step < this.settings!.maxSteps && !b.diverged && !b.fault && !this.outsideError) {
         await b.trainStep();
         await this.maybeEvaluate(b);
       }
       await b.flush();
-      if (b.diverged) await this.recover(b);
+      if (await this.recoverIfStopped(b)) return;
+      if (this.outsideError && this.state === 'running') this.setState('paused', uncapturedErrorMessage(this.outsideError, true));
       else if (this.state === 'running') this.setState(b.step >= this.settings!.maxSteps ? 'done' : 'paused');
     } catch (e) {
-      this.setState('paused', `Training stopped: ${(e as Error).message}`);
+      // A lost device fails whatever was waiting on it: the device-loss recovery speaks for it.
+      if (!(b instanceof GpuBackend && (await lostWithin(b.gpu, 1000)))) this.setState('paused', `Training stopped: ${(e as Error).message}`);
+    } finally {
+      this.outsideError = null;
     }
   }
 
-  /** A NaN or infinite loss: pause, go back to the last good weights, and say what to do. */
-  private async recover(b: ModelBackend): Promise<void> {
+  /**
+   * After a NaN loss or a step the GPU refused: pause, go back to the last good weights, and
+   * say what happened and what to do. False when neither happened. A step that failed because
+   * the device was lost is left to deviceLost(), which restores the run on a new device.
+   */
+  private async recoverIfStopped(b: ModelBackend): Promise<boolean> {
+    const fault = b.fault;
+    if (!fault && !b.diverged) return false;
+    if (fault?.kind === 'readback' && b instanceof GpuBackend && (await lostWithin(b.gpu, 1000))) return true;
     const at = this.divergedAt ?? b.diverged ?? { step: b.step, loss: NaN };
-    const lr = this.settings?.lr;
     const restored = await b.restoreLastGood();
-    const advice = `The learning rate (${lr}) is probably too high: lower it`;
-    const message =
-      restored >= 0
-        ? `The loss became ${at.loss} at step ${at.step}, so training paused and the model went back to its weights from step ${restored}. ${advice}, then press Train to continue.`
-        : `The loss became ${at.loss} at step ${at.step}, so training paused. ${advice} and press Reset.`;
     this.divergedAt = null;
-    this.setState('diverged', message);
+    if (fault) this.setState('paused', stepFaultMessage(fault, restored));
+    else this.setState('diverged', divergedMessage(at, this.settings?.lr, restored));
+    return true;
   }
 
   private async maybeEvaluate(b: ModelBackend): Promise<void> {
     const every = this.settings!.evalEvery;
-    if (every > 0 && b.step % every === 0 && !b.diverged) this.emit({ type: 'eval', report: await b.evaluate() });
+    if (every > 0 && b.step % every === 0 && !b.diverged && !b.fault) this.emit({ type: 'eval', report: await b.evaluate() });
+  }
+
+  /** A GPU error no scope caught (evaluation, sampling): a running loop pauses on it, otherwise it is said at once. */
+  gpuErrorOutsideStep(error: GpuOperationError): void {
+    if (this.state === 'running') this.outsideError ??= error;
+    else this.emit({ type: 'state', state: this.state, step: this.backend?.step ?? 0, message: uncapturedErrorMessage(error, false) });
+  }
+
+  /** The GPU device `lost` is gone: see DeviceRecovery. Never throws. */
+  deviceLost(lost: Gpu, error: DeviceLostError): Promise<void> {
+    return this.recovery.deviceLost(lost, error);
+  }
+
+  /** For tests: the next training step also records `record`, inside its error scopes. */
+  recordIntoNextStep(record: (enc: GPUCommandEncoder) => void): { step: number } {
+    const b = this.requireBackend();
+    if (!(b instanceof GpuBackend)) throw new InputError('model', 'Only the GPU engine records commands: create the model on the GPU.');
+    b.recordIntoNextStep(record);
+    return { step: b.step + 1 };
   }
 
   updateTrain(changes: TrainChanges): { step: number } {
@@ -254,7 +288,7 @@ export class Session {
   }
 
   async getParams(): Promise<{ step: number; params: Float32Array }> {
-    const b = this.requireBackend();
+    const b = await this.settledBackend();
     await b.flush();
     return { step: b.step, params: await b.params() };
   }
@@ -279,8 +313,7 @@ export class Session {
     if (what === 'token') return b.profile('token', this.encodePrompt(''));
     if (b.diverged) throw new InputError('train', 'Training diverged: lower the learning rate and press Reset before profiling a step.');
     const report = await b.profile('step', this.encodePrompt(''));
-    if (b.diverged) await this.recover(b);
-    else {
+    if (!(await this.recoverIfStopped(b))) {
       this.setState(this.state); // the step counter moved
       await this.maybeEvaluate(b);
     }
@@ -288,7 +321,11 @@ export class Session {
   }
 
   async getState(): Promise<InitialState> {
-    return this.requireBackend().state();
+    const b = await this.settledBackend().catch((e: unknown) => {
+      if (this.recovery.keptState) return null; // the device is gone: the state kept on the CPU is the run
+      throw e;
+    });
+    return b ? b.state() : { ...this.recovery.keptState! };
   }
 
   /** The model as a safetensors checkpoint carrying the tokenizer and the app's demo JSON. */
@@ -322,6 +359,7 @@ export class Session {
     this.loop = null;
     this.backend?.destroy();
     this.backend = null;
+    this.recovery.forget();
     this.state = 'idle';
   }
 

@@ -6,7 +6,7 @@ import type { StateCreator } from 'zustand';
 import { DEFAULT_TRAIN, type TrainSettings } from '../../core/settings';
 import type { TrainChanges, TrainState } from '../../core/protocol';
 import { engine } from '../engine';
-import { markLr, metricsStore, resetMetrics } from '../metrics';
+import { markLr, metricsStore, resetMetrics, rewindMetrics } from '../metrics';
 import { asWire, type AppState } from '../types';
 
 const LIVE: (keyof TrainChanges)[] = ['lr', 'minLr', 'warmupSteps', 'maxSteps', 'weightDecay', 'gradClip', 'evalEvery', 'evalIters'];
@@ -77,5 +77,9 @@ export const createTrainSlice: StateCreator<AppState, [], [], TrainSlice> = (set
     resetMetrics();
     await get().createModel();
   },
-  onTrainState: (trainState, step, message) => set({ trainState, step, trainMessage: message ?? null }),
+  onTrainState: (trainState, step, message) => {
+    // A divergence restores earlier weights: the chart goes back with them.
+    if (trainState === 'diverged') rewindMetrics(step);
+    set({ trainState, step, trainMessage: message ?? null });
+  },
 });

@@ -1,6 +1,13 @@
 // Form controls with a visible label that is also the accessible name, the value shown, and
 // keyboard behaviour of the native elements underneath.
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
+import { notANumberMessage, typedNumber } from './number-input';
+
+/** The ids an input is described by (its hint, its error), or undefined when none. */
+function describedBy(...ids: (string | null)[]): string | undefined {
+  const present = ids.filter(Boolean);
+  return present.length ? present.join(' ') : undefined;
+}
 
 interface NumberFieldProps {
   label: string;
@@ -13,11 +20,25 @@ interface NumberFieldProps {
   hint?: string;
   /** Shown next to the field, e.g. the value in other units. */
   suffix?: ReactNode;
+  /** Why the value in force cannot be used (out of range...), shown under the field. */
+  error?: string | null;
 }
 
-/** A labelled number input; invalid text is kept in the field but not committed. */
-export function NumberField({ label, value, onChange, min, max, step = 1, disabled, hint, suffix }: NumberFieldProps) {
+/**
+ * A labelled number input. Text that is not a number (a cleared field, "-", "1e") stays in
+ * the field with a message and is not passed on: snapping back to the old value would undo
+ * the edit under the user's cursor without a word. Ranges are the caller's to check (error).
+ */
+export function NumberField({ label, value, onChange, min, max, step = 1, disabled, hint, suffix, error }: NumberFieldProps) {
   const id = useId();
+  const [notNumber, setNotNumber] = useState(false);
+  // A new value from elsewhere (a share link, a restored run) replaces the unfinished text.
+  const [shownValue, setShownValue] = useState(value);
+  if (!Object.is(shownValue, value)) {
+    setShownValue(value);
+    setNotNumber(false);
+  }
+  const message = notNumber ? notANumberMessage(min, max, value) : error;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -26,15 +47,19 @@ export function NumberField({ label, value, onChange, min, max, step = 1, disabl
           id={id}
           type="number"
           inputMode="decimal"
-          value={Number.isFinite(value) ? value : ''}
+          // '' while the text is not a number: React then leaves the browser's text alone.
+          value={notNumber || !Number.isFinite(value) ? '' : value}
           min={min}
           max={max}
           step={step}
           disabled={disabled}
-          aria-describedby={hint ? `${id}-hint` : undefined}
+          aria-invalid={message ? true : undefined}
+          aria-describedby={describedBy(hint ? `${id}-hint` : null, message ? `${id}-error` : null)}
           onChange={(e) => {
-            const v = e.currentTarget.valueAsNumber;
-            if (Number.isFinite(v)) onChange(v);
+            const input = e.currentTarget;
+            const v = typedNumber(input.value, input.validity.badInput);
+            setNotNumber(v === null);
+            if (v !== null) onChange(v);
           }}
         />
         {suffix}
@@ -44,6 +69,7 @@ export function NumberField({ label, value, onChange, min, max, step = 1, disabl
           {hint}
         </small>
       )}
+      <FieldError id={`${id}-error`} message={message} />
     </div>
   );
 }
@@ -56,11 +82,16 @@ interface SliderProps {
   max: number;
   step: number;
   format?: (v: number) => string;
+  /** What a screen reader announces, when it says more than the short visible value. */
+  valueText?: (v: number) => string;
   disabled?: boolean;
+  hint?: ReactNode;
+  /** Why the value in force cannot be used; the thumb cannot show a value off its track. */
+  error?: string | null;
 }
 
 /** A labelled range slider that shows its value (also announced via aria-valuetext). */
-export function Slider({ label, value, onChange, min, max, step, format = String, disabled }: SliderProps) {
+export function Slider({ label, value, onChange, min, max, step, format = String, valueText = format, disabled, hint, error }: SliderProps) {
   const id = useId();
   return (
     <div className="field slider">
@@ -75,9 +106,17 @@ export function Slider({ label, value, onChange, min, max, step, format = String
         step={step}
         value={value}
         disabled={disabled}
-        aria-valuetext={format(value)}
+        aria-valuetext={valueText(value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(hint ? `${id}-hint` : null, error ? `${id}-error` : null)}
         onChange={(e) => onChange(e.currentTarget.valueAsNumber)}
       />
+      {hint && (
+        <small id={`${id}-hint`} className="muted">
+          {hint}
+        </small>
+      )}
+      <FieldError id={`${id}-error`} message={error} />
     </div>
   );
 }
@@ -136,10 +175,10 @@ export function Checkbox({ label, checked, onChange, disabled, hint }: CheckboxP
 }
 
 /** An error shown next to the input that caused it, announced to screen readers. */
-export function FieldError({ message, testId }: { message: string | null | undefined; testId?: string }) {
+export function FieldError({ message, testId, id }: { message: string | null | undefined; testId?: string; id?: string }) {
   if (!message) return null;
   return (
-    <p role="alert" className="field-error" data-testid={testId}>
+    <p role="alert" className="field-error" data-testid={testId} id={id}>
       {message}
     </p>
   );

@@ -37,6 +37,7 @@ function buildView(logits: Float32Array, sampling: SamplingSettings, drawn: { to
 
 function settingsText(s: SamplingSettings): string {
   if (s.greedy) return 'Greedy: all probability on the most likely token.';
+  if (s.temperature === 0) return 'Temperature 0 is greedy: all probability on the most likely token.';
   return `Temperature ${formatTemperature(s.temperature)}, top-k ${formatTopK(s.topK)}, top-p ${formatTopP(s.topP)}.`;
 }
 

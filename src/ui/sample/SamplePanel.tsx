@@ -1,147 +1,16 @@
 // The Sample panel: a prompt and the sampling settings, the streamed output with each token
 // tinted by how likely it was, and the probability bars of the token selected in it.
-import { memo, useEffect, useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import type { SampleToken } from '../../state/slices/sample';
 import { useAppStore } from '../../state/store';
-import { Checkbox, FieldError, NumberField, Panel, Slider } from '../controls/controls';
+import { Panel } from '../controls/controls';
+import { GenerateRow, useEscapeStopsSample, useGenerate } from './GenerateRow';
 import { ProbBars } from './ProbBars';
-import { buildErrorMessage, clampInt, formatTemperature, formatTopK, formatTopP, probTint, probTintGradient, tokenTitle } from './format';
+import { PromptField, usePromptVocabulary } from './PromptField';
+import { promptPieces } from './skipped-chars';
+import { SamplingControls } from './SamplingControls';
+import { probTint, probTintGradient, tokenTitle } from './format';
 import './sample.css';
-
-const MAX_TOKENS = 2000;
-const MAX_SEED = 2 ** 32 - 1; // the sampler's RNG takes the seed as a u32
-
-function PromptField({ onGenerate }: { onGenerate: () => void }) {
-  const id = useId();
-  const prompt = useAppStore((s) => s.prompt);
-  const setPrompt = useAppStore((s) => s.setPrompt);
-  return (
-    <div className="field sample-prompt">
-      <label htmlFor={id}>Prompt</label>
-      <textarea
-        id={id}
-        rows={3}
-        value={prompt}
-        spellCheck={false}
-        placeholder="e.g. ROMEO:"
-        aria-describedby={`${id}-hint`}
-        onChange={(e) => setPrompt(e.currentTarget.value)}
-        onKeyDown={(e) => {
-          // Ctrl/Cmd+Enter generates without leaving the keyboard; plain Enter stays a newline.
-          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-            e.preventDefault();
-            onGenerate();
-          }
-        }}
-      />
-      <small id={`${id}-hint`} className="muted">
-        Empty starts from the first token of the text; characters outside the vocabulary are skipped. Ctrl+Enter generates.
-      </small>
-    </div>
-  );
-}
-
-function SamplingControls() {
-  const sampling = useAppStore((s) => s.sampling);
-  const setSampling = useAppStore((s) => s.setSampling);
-  const maxTokens = useAppStore((s) => s.maxTokens);
-  const sampleSeed = useAppStore((s) => s.sampleSeed);
-  const liveEvery = useAppStore((s) => s.liveEvery);
-  const setSampleOptions = useAppStore((s) => s.setSampleOptions);
-  const halfWeights = useAppStore((s) => s.halfWeights);
-  const onCpu = useAppStore((s) => s.backend === 'cpu');
-  const vocab = useAppStore((s) => s.modelReport?.config.vocabSize ?? s.dataReport?.vocabSize ?? 256);
-  return (
-    <>
-      <div className="sample-sliders">
-        <Slider label="Temperature" min={0.05} max={2} step={0.05} value={sampling.temperature} format={formatTemperature} onChange={(temperature) => setSampling({ temperature })} />
-        <Slider label="Top-k" min={0} max={vocab} step={1} value={Math.min(sampling.topK, vocab)} format={formatTopK} onChange={(topK) => setSampling({ topK })} />
-        <Slider label="Top-p" min={0.05} max={1} step={0.05} value={sampling.topP} format={formatTopP} onChange={(topP) => setSampling({ topP })} />
-      </div>
-      <div className="sample-numbers">
-        <NumberField label="Max tokens" min={1} max={MAX_TOKENS} value={maxTokens} onChange={(v) => setSampleOptions({ maxTokens: clampInt(v, 1, MAX_TOKENS) })} hint={`1–${MAX_TOKENS}`} />
-        <NumberField label="Sample seed" min={0} max={MAX_SEED} value={sampleSeed} onChange={(v) => setSampleOptions({ sampleSeed: clampInt(v, 0, MAX_SEED) })} hint="Same seed, same sample" />
-        <NumberField
-          label="Live sample every"
-          min={0}
-          value={liveEvery}
-          onChange={(v) => setSampleOptions({ liveEvery: clampInt(v, 0, 1_000_000) })}
-          suffix={<span className="muted sample-suffix">{liveEvery > 0 ? 'steps' : 'off'}</span>}
-          hint="While training; 0 = off"
-        />
-      </div>
-      <Checkbox
-        label="Greedy"
-        checked={sampling.greedy}
-        onChange={(greedy) => setSampling({ greedy })}
-        hint="Always the most likely token; ignores temperature, top-k and top-p."
-      />
-      <Checkbox
-        label="Half-precision weights (f16)"
-        checked={halfWeights && !onCpu}
-        disabled={onCpu}
-        onChange={(v) => setSampleOptions({ halfWeights: v })}
-        hint={onCpu
-          ? 'GPU engine only: the CPU engine computes in float64.'
-          : 'Sample from a 16-bit copy of the weights: half the bytes read per token, about three significant digits kept.'}
-      />
-    </>
-  );
-}
-
-/**
- * Generate, plus the message runSample does not give: when the model cannot be built it only
- * sets the Data/Model panels' errors, so say it here too, next to the button that was pressed.
- */
-function useGenerate(): { generate: () => void; buildError: string | null } {
-  const runSample = useAppStore((s) => s.runSample);
-  const [buildError, setBuildError] = useState<string | null>(null);
-  const generate = async () => {
-    const before = useAppStore.getState();
-    if (before.sampleBusy || before.modelBusy || before.dataBusy) return; // a build is already under way
-    setBuildError(null);
-    // runSample sets sampleBusy only once the model is built: if it never did, the build failed.
-    let started = false;
-    const off = useAppStore.subscribe((s) => {
-      if (s.sampleBusy) started = true;
-    });
-    try {
-      await runSample();
-    } finally {
-      off();
-    }
-    const s = useAppStore.getState();
-    if (!started && !s.sampleError) {
-      setBuildError(buildErrorMessage(s.dataError ?? s.modelError?.message));
-    }
-  };
-  return { generate: () => void generate(), buildError };
-}
-
-function GenerateRow({ onGenerate, buildError }: { onGenerate: () => void; buildError: string | null }) {
-  const sampling = useAppStore((s) => s.sampleBusy);
-  // runSample first tokenizes and builds the model (if settings changed), which can take a
-  // while: that counts as busy too, or a second click would start a second build.
-  const preparing = useAppStore((s) => !s.sampleBusy && (s.modelBusy || s.dataBusy));
-  const count = useAppStore((s) => s.sampleTokens.length);
-  const maxTokens = useAppStore((s) => s.maxTokens);
-  const sampleError = useAppStore((s) => s.sampleError);
-  const busy = sampling || preparing;
-  return (
-    <>
-      <div className="sample-actions">
-        <button type="button" onClick={onGenerate} disabled={busy} aria-busy={busy}>
-          Generate
-        </button>
-        <span className="sample-status" role="status" data-testid="sample-status">
-          {busy && <span className="sample-spinner" aria-hidden="true" />}
-          {sampling ? `Generating… ${count} / ${maxTokens} tokens` : preparing ? 'Preparing the model…' : count > 0 ? `${count} tokens` : ''}
-        </span>
-      </div>
-      <FieldError message={sampleError ?? buildError} testId="sample-error" />
-    </>
-  );
-}
 
 function SampleControls() {
   const { generate, buildError } = useGenerate();
@@ -165,6 +34,24 @@ function useSampledPrompt(): string {
     [],
   );
   return shown;
+}
+
+/** The prompt before the output, its skipped characters struck through: the model never saw them. */
+function SampledPrompt({ prompt }: { prompt: string }) {
+  const vocabulary = usePromptVocabulary(prompt.length > 0);
+  return (
+    <span className="sample-prompt-text">
+      {promptPieces(prompt, vocabulary).map((piece, i) =>
+        piece.skipped ? (
+          <span key={i} className="sample-prompt-skipped" title="Not in the vocabulary: skipped, the model did not see it" data-testid="sample-prompt-skipped">
+            {piece.text}
+          </span>
+        ) : (
+          piece.text
+        ),
+      )}
+    </span>
+  );
 }
 
 const TokenSpan = memo(function TokenSpan({ token, index, selected }: { token: SampleToken; index: number; selected: boolean }) {
@@ -252,7 +139,7 @@ function SampleOutput() {
           <p className="sample-empty">Press Generate (or train a few steps first) to see what the model writes</p>
         ) : (
           <div className="sample-text">
-            <span className="sample-prompt-text">{prompt}</span>
+            <SampledPrompt prompt={prompt} />
             {tokens.map((t, i) => (
               <TokenSpan key={i} token={t} index={i} selected={i === selected} />
             ))}
@@ -274,9 +161,11 @@ function SampleOutput() {
 }
 
 export function SamplePanel() {
+  const panel = useRef<HTMLDivElement>(null);
+  useEscapeStopsSample(panel);
   return (
     <Panel id="sample" title="Sample">
-      <div className="sample-panel">
+      <div className="sample-panel" ref={panel}>
         <SampleControls />
         <div className="sample-results">
           <SampleOutput />

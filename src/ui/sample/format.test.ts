@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildErrorMessage,
-  clampInt,
+  checkLiveEvery,
+  formatTemperature,
+  temperatureValueText,
   countKept,
   formatProb,
   formatProbShort,
@@ -110,12 +112,22 @@ describe('topCandidates', () => {
   });
 });
 
-describe('clampInt', () => {
-  it('rounds and clamps typed numbers', () => {
-    expect(clampInt(2.6, 1, 2000)).toBe(3);
-    expect(clampInt(0, 1, 2000)).toBe(1);
-    expect(clampInt(5000, 1, 2000)).toBe(2000);
-    expect(clampInt(Number.NaN, 1, 2000)).toBe(1);
+describe('checkLiveEvery', () => {
+  it('takes whole numbers of steps, 0 for off, and names anything else instead of rounding it', () => {
+    expect(checkLiveEvery(0)).toBeNull();
+    expect(checkLiveEvery(100)).toBeNull();
+    expect(checkLiveEvery(2.5)).toBe('Live sample every must be a whole number of steps, 0 for off (got 2.5).');
+    expect(checkLiveEvery(-1)).toMatch(/got -1/);
+  });
+});
+
+describe('temperature text', () => {
+  it('shows two decimals, and announces temperature 0 as greedy', () => {
+    expect(formatTemperature(0)).toBe('0.00');
+    expect(formatTemperature(0.8)).toBe('0.80');
+    expect(formatTemperature(-1)).toBe('-1.00');
+    expect(temperatureValueText(0)).toBe('0 (greedy)');
+    expect(temperatureValueText(0.8)).toBe('0.80');
   });
 });
 

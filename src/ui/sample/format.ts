@@ -1,6 +1,6 @@
 // Pure helpers of the Sample panel: how probabilities are written and tinted, which tokens
-// the bars show, and how typed numbers are brought into range. Kept out of the components so
-// they can be unit-tested without a DOM.
+// the bars show, and which typed numbers cannot be used. Kept out of the components so they
+// can be unit-tested without a DOM.
 
 /** Percentage with one decimal for the bars: "42.1%", "<0.1%" (never "0.0%" for a live token). */
 export function formatProb(p: number): string {
@@ -81,10 +81,9 @@ export function countKept(probs: ArrayLike<number>): number {
   return n;
 }
 
-/** An integer within [min, max]; NaN becomes min so a half-typed field never commits NaN. */
-export function clampInt(v: number, min: number, max: number): number {
-  if (!Number.isFinite(v)) return min;
-  return Math.min(max, Math.max(min, Math.round(v)));
+/** Why the live-sample interval cannot be used, or null: a whole number of steps, 0 for off. */
+export function checkLiveEvery(v: number): string | null {
+  return Number.isInteger(v) && v >= 0 ? null : `Live sample every must be a whole number of steps, 0 for off (got ${v}).`;
 }
 
 /** Top-k as shown on its slider: 0 means no cut. */
@@ -97,8 +96,14 @@ export function formatTopP(p: number): string {
   return p >= 1 ? '1.00 (off)' : p.toFixed(2);
 }
 
+/** Temperature as shown on its slider: two decimals, so the label keeps its width. */
 export function formatTemperature(t: number): string {
   return t.toFixed(2);
+}
+
+/** Temperature as announced by a screen reader: 0 is named for what it does. */
+export function temperatureValueText(t: number): string {
+  return t === 0 ? '0 (greedy)' : t.toFixed(2);
 }
 
 /** Label of a token id from a labelling function that may be missing or may throw. */

@@ -21,8 +21,8 @@ const T0 = Date.UTC(2025, 0, 15, 12, 0, 0);
 
 describe('describeLink', () => {
   it('says whether the weights travel with the link', () => {
-    expect(describeLink({ bytes: 38_200, includesWeights: true })).toBe('38.2 kB link, with the trained weights');
-    expect(describeLink({ bytes: 900, includesWeights: false })).toBe('900 bytes link, demo only: retrains the same model from the same seed');
+    expect(describeLink({ bytes: 38_200, includesWeights: true })).toBe('37 KiB link, with the trained weights');
+    expect(describeLink({ bytes: 900, includesWeights: false })).toBe('900 B link, demo only: retrains the same model from the same seed');
   });
 });
 
@@ -34,7 +34,7 @@ describe('overBudgetNote', () => {
     expect(overBudgetNote({ bytes: 40_000, overBudget: true }, 1_500_000)).toMatch(/weights are too big for a link.*Export checkpoint/);
   });
   it('says when even the demo alone is too long', () => {
-    expect(overBudgetNote({ bytes: 2_000_000, overBudget: true }, 1_500_000)).toMatch(/Even without the weights this link is 2\.0 MB.*1\.5 MB/);
+    expect(overBudgetNote({ bytes: 2_000_000, overBudget: true }, 1_500_000)).toMatch(/Even without the weights this link is 1\.9 MiB.*1\.4 MiB/);
   });
 });
 
@@ -66,6 +66,15 @@ describe('autosaveView', () => {
     expect(idle.kind).toBe('idle');
     // e2e tests wait for /saved/ to mean a save happened.
     if (idle.kind === 'idle') expect(idle.text).not.toMatch(/saved/i);
+  });
+  it('says autosave is off for a run another tab owns, whatever else is going on', () => {
+    const off = autosaveView({ saving: true, lastSavedAt: T0, access: 'read-only' }, T0);
+    expect(off.kind).toBe('off');
+    if (off.kind === 'off') {
+      expect(off.text).toMatch(/Autosave is off: another tab has this run open.*read-only/);
+      expect(off.text).not.toMatch(/saved/i);
+    }
+    expect(autosaveView({ saving: false, lastSavedAt: T0, access: 'owner' }, T0).kind).toBe('saved');
   });
 });
 
