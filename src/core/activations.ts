@@ -1,6 +1,7 @@
 // The activation table for one (B, T): every tensor the forward writes and the backward
 // reads, plus the backward's scratch. Allocation and the memory estimate both use it.
 import type { GPTConfig } from './config';
+import { numElements } from './params';
 
 /** Element types of GPU tensors. */
 export type DType = 'f32' | 'u32' | 'i32';
@@ -37,8 +38,26 @@ export function layerActShape(name: LayerAct, c: GPTConfig, B: number, T: number
   }
 }
 
-/** Everything the forward (and, when training, the backward) needs at batch B, length T. */
-export function activationSpecs(c: GPTConfig, B: number, T: number, training: boolean): ActSpec[] {
+/** Rows per block of LayerNorm's parameter-gradient reduction (layernorm.wgsl's RB). */
+export const LAYERNORM_ROWS_PER_BLOCK = 32;
+
+/** LayerNorm backward's partial sums of dweight and dbias: one row of C per block of rows. */
+export const layernormPartialsShape = (rows: number, C: number): number[] => [2, Math.ceil(rows / LAYERNORM_ROWS_PER_BLOCK), C];
+
+/**
+ * Bytes of the buffer a tensor of `shape` gets from an arena: 4-byte elements, padded to 16
+ * bytes (and never empty), as BufferArena allocates.
+ */
+export const tensorBytes = (shape: readonly number[]): number => Math.max(16, Math.ceil((numElements(shape) * 4) / 16) * 16);
+
+/** The inputs a training batch writes: token ids, targets and the encoder's token buckets. */
+export const BATCH_INPUTS = ['tokens', 'targets', 'bucketOffsets', 'bucketPositions'] as const;
+
+/**
+ * Everything the forward (and, when training, the backward) needs at batch B, length T; with
+ * `probs`, every layer's attention probabilities (B, NH, T, T) for the heatmaps too.
+ */
+export function activationSpecs(c: GPTConfig, B: number, T: number, training: boolean, probs = false): ActSpec[] {
   const C = c.nEmbd;
   const V = c.vocabSize;
   const specs: ActSpec[] = [
@@ -63,7 +82,27 @@ export function activationSpecs(c: GPTConfig, B: number, T: number, training: bo
       { name: 'dqkv', shape: [B, T, 3 * C] },
       { name: 'dfch', shape: [B, T, 4 * C] },
       { name: 'attD', shape: [B, c.nHead, T] },
+      // One scratch for every LayerNorm backward: they run one after another.
+      { name: 'lnPartials', shape: layernormPartialsShape(B * T, C) },
     );
   }
+  if (probs) for (let l = 0; l < c.nLayer; l++) specs.push({ name: `h${l}.probs`, shape: [B, c.nHead, T, T] });
+  return specs;
+}
+
+/**
+ * The decoder's one-position rows (engine/sample/decoder.ts): one of each block activation,
+ * shared by every layer since they run one after another, plus the head's and the position.
+ */
+export function decodeRowSpecs(c: GPTConfig): ActSpec[] {
+  const specs: ActSpec[] = LAYER_ACTS.map((name) => ({ name, shape: name === 'lse' ? [c.nHead] : layerActShape(name, c, 1, 1).slice(1) }));
+  specs.push(
+    { name: 'encoded', shape: [1, c.nEmbd] },
+    { name: 'lnf', shape: [1, c.nEmbd] },
+    { name: 'lnfMean', shape: [1] },
+    { name: 'lnfRstd', shape: [1] },
+    { name: 'logits', shape: [1, c.vocabSize] },
+    { name: 'position', shape: [1], dtype: 'u32' },
+  );
   return specs;
 }

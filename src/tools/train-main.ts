@@ -83,7 +83,7 @@ async function main(): Promise<void> {
   };
   const problems = [...validateConfig(config), ...validateSettings(settings, config.blockSize)];
   if (problems.length) throw new Error(problems.join(' '));
-  const mem = checkMemory(estimateMemory(config, o.batch, o.block), { ...gpu.limits, budget: DEFAULT_MEMORY_BUDGET }, config, o.batch, o.block);
+  const mem = checkMemory(estimateMemory(config, o.batch, o.block, o.gradAccum), { ...gpu.limits, budget: DEFAULT_MEMORY_BUDGET }, config, o.batch, o.block);
   if (mem) throw new Error(mem);
   const params = countParams(config);
   console.log(`model: ${o.layers} layers, ${o.heads} heads, width ${o.embd}, block ${o.block}: ${params} parameters`);

@@ -22,7 +22,7 @@ function tensors(gpu: Gpu, shape: number[]) {
   // separate: a dispatch may not bind one buffer as both read-only and writable storage
   const arena = new BufferArena('bench.activation', arenaLimitsOf(gpu.device));
   const t = { x: arena.add('x', shape), y: arena.add('y', shape), dy: arena.add('dy', shape) };
-  arena.allocate(gpu.device);
+  arena.allocate(gpu);
   const rng = new Rng(1);
   fill(gpu, t.x, rng);
   fill(gpu, t.dy, rng);

@@ -33,7 +33,7 @@ function tensors(gpu: Gpu, rows: number, C: number) {
     dw: add('dw', [C]),
     db: add('db', [C]),
   };
-  arena.allocate(gpu.device);
+  arena.allocate(gpu);
   const rng = new Rng(1);
   for (const k of ['x', 'dy', 'dx', 'w', 'b', 'dw', 'db'] as const) fill(gpu, t[k], rng, -1, 1);
   fill(gpu, t.mean, rng, -0.1, 0.1);

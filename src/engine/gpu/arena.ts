@@ -3,6 +3,9 @@
 // range, so one dispatch may not bind the same buffer as read-only and as read-write storage,
 // even at disjoint offsets, and activations are read by the kernels that write their
 // neighbours. (The flat parameter, gradient and Adam buffers are not arenas: model/weights.ts.)
+import { tensorBytes } from '../../core/activations';
+import type { Gpu } from './device';
+import type { LedgerScope } from './ledger';
 import type { DType, Tensor } from './tensor';
 import { byteSize } from './tensor';
 
@@ -14,13 +17,13 @@ export function arenaLimitsOf(device: GPUDevice): ArenaLimits {
   return { maxBindingSize: device.limits.maxStorageBufferBindingSize };
 }
 
-const alignUp = (n: number, a: number): number => Math.ceil(n / a) * a;
-
 type PlannedTensor = { -readonly [K in keyof Tensor]: Tensor[K] };
 
 export class BufferArena {
   private planned: PlannedTensor[] = [];
   private buffers: GPUBuffer[] = [];
+  /** The owner the buffers are charged to, set by allocate(). */
+  private scope: LedgerScope | null = null;
 
   constructor(
     readonly label: string,
@@ -43,17 +46,19 @@ export class BufferArena {
     return tensor;
   }
 
-  /** Total bytes the plan needs, each buffer padded to 16 bytes. */
+  /** Total bytes the plan needs, each buffer padded to 16 bytes (tensorBytes, as the estimate counts). */
   get bytes(): number {
-    return this.planned.reduce((s, t) => s + alignUp(byteSize(t), 16), 0);
+    return this.planned.reduce((s, t) => s + tensorBytes(t.shape), 0);
   }
 
-  /** Creates the buffers and binds every planned view to its own. */
-  allocate(device: GPUDevice): this {
+  /** Creates the buffers, charged to `gpu`'s scope, and binds every planned view to its own. */
+  allocate(gpu: Gpu): this {
+    const scope = gpu.buffers;
+    this.scope = scope;
     this.buffers = this.planned.map((t, i) =>
-      device.createBuffer({
+      scope.create({
         label: this.planned.length > 1 ? `${this.label}[${i}]` : this.label,
-        size: Math.max(16, alignUp(byteSize(t), 16)),
+        size: tensorBytes(t.shape),
         usage: this.usage,
       }),
     );
@@ -62,7 +67,7 @@ export class BufferArena {
   }
 
   destroy(): void {
-    for (const b of this.buffers) b.destroy();
+    for (const b of this.buffers) this.scope?.destroy(b);
     this.buffers = [];
   }
 }

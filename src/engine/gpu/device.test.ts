@@ -35,6 +35,23 @@ describe('acquireGpu failures', () => {
   });
 });
 
+describe('acquireGpu limits', () => {
+  it('asks for the adapter\'s largest buffer and storage binding, not the defaults', async () => {
+    let asked: GPUDeviceDescriptor | undefined;
+    const adapter = {
+      limits: { maxBufferSize: 2 ** 32, maxStorageBufferBindingSize: 2 ** 31, maxComputeWorkgroupStorageSize: 32768 },
+      features: new Set<string>(),
+      info: { vendor: 'x', architecture: '', device: '', description: '' },
+      requestDevice: async (d: GPUDeviceDescriptor) => {
+        asked = d;
+        throw new Error('stop here: the request is what is tested');
+      },
+    };
+    await acquireGpu({ gpu: { requestAdapter: async () => adapter } as unknown as GPU }).catch(() => undefined);
+    expect(asked?.requiredLimits).toMatchObject({ maxBufferSize: 2 ** 32, maxStorageBufferBindingSize: 2 ** 31 });
+  });
+});
+
 describe('describeAdapter', () => {
   it('joins the known parts and marks software adapters', () => {
     expect(describeAdapter({ vendor: 'google', architecture: 'swiftshader', device: '', description: '', isFallback: true })).toBe(

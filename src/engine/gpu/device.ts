@@ -1,6 +1,7 @@
 // Acquiring a WebGPU device, with specific errors for each way that can fail, and the
 // adapter's higher limits requested when it has them.
-import { DeviceLostError, GpuUnavailableError } from './errors';
+import { DeviceLostError, GpuOperationError, GpuUnavailableError, gpuErrorKind } from './errors';
+import { BufferLedger, type LedgerScope } from './ledger';
 import { PipelineCache } from './pipelines';
 
 /** Limits we raise to the adapter's maximum when it offers more than the default. */
@@ -43,15 +44,29 @@ export interface AcquireOptions {
 }
 
 /**
- * A WebGPU device and what goes with it: its limits, features, the pipeline cache and a
- * promise that settles if the device is lost.
+ * A WebGPU device and what goes with it: its limits, features, the pipeline cache, the loss
+ * of the device and the GPU errors nobody caught in a scope.
  */
 export class Gpu {
   readonly pipelines: PipelineCache;
+  /** Every buffer made on this device, with its owner (see scope()). */
+  readonly ledger: BufferLedger;
+  /**
+   * Where buffers made through this object are charged: the device's own scope, or on a view
+   * made by scope(), that owner's.
+   */
+  readonly buffers: LedgerScope;
+  /** The device's own scope, for what lives as long as the device (the dummy buffers). */
+  private readonly deviceBuffers: LedgerScope;
   /** Set once the device is lost; every later operation should refuse with it. */
   lostError: DeviceLostError | null = null;
+  /** Resolves when the device is lost, for any reason (our own destroy() included). */
+  readonly lost: Promise<DeviceLostError>;
   private lostListeners = new Set<(e: DeviceLostError) => void>();
+  private errorListeners = new Set<(e: GpuOperationError) => void>();
   private dummies = new Map<string, GPUBuffer>();
+  /** Set by destroy(): the owner let the device go, so nobody needs to hear of its loss. */
+  private released = false;
 
   constructor(
     readonly device: GPUDevice,
@@ -59,11 +74,20 @@ export class Gpu {
     readonly features: ReadonlySet<string>,
   ) {
     this.pipelines = new PipelineCache(device);
-    device.lost.then((info) => {
-      // A deliberate destroy() is not an error worth reporting to listeners.
+    this.ledger = new BufferLedger(device);
+    this.buffers = this.deviceBuffers = this.ledger.scope('device');
+    this.lost = device.lost.then((info) => {
       const err = new DeviceLostError(info.reason, info.message);
       this.lostError = err;
-      if (info.reason !== 'destroyed') for (const f of this.lostListeners) f(err);
+      // 'destroyed' is reported too unless destroy() below did it: a device destroyed
+      // under us (by the browser, or by a test standing in for a driver reset) is a loss.
+      if (!this.released) for (const f of this.lostListeners) f(err);
+      return err;
+    });
+    device.addEventListener('uncapturederror', (ev) => {
+      const error = (ev as GPUUncapturedErrorEvent).error;
+      const err = new GpuOperationError(gpuErrorKind(error), 'GPU work outside an error scope', error.message);
+      for (const f of this.errorListeners) f(err);
     });
   }
 
@@ -71,10 +95,29 @@ export class Gpu {
     return this.device.limits;
   }
 
+  /**
+   * This device as an owner sees it (a trainer, a plan): buffers made through the returned
+   * object are charged to a new scope `name` below this one's, which the owner frees with
+   * `buffers.destroyAll()`. Everything else (device, pipelines, the lost state, listeners) is
+   * this object's, reached through the prototype; a view is never destroy()ed itself.
+   */
+  scope(name: string): Gpu {
+    return Object.create(this, { buffers: { value: this.buffers.child(name), enumerable: true } }) as Gpu;
+  }
+
   /** Called when the device is lost for any reason but our own destroy(). */
   onLost(listener: (e: DeviceLostError) => void): () => void {
     this.lostListeners.add(listener);
     return () => this.lostListeners.delete(listener);
+  }
+
+  /**
+   * Called with each GPU error that no error scope caught (the device's uncapturederror
+   * event): work recorded outside a training step's scopes, such as evaluation or sampling.
+   */
+  onUncapturedError(listener: (e: GpuOperationError) => void): () => void {
+    this.errorListeners.add(listener);
+    return () => this.errorListeners.delete(listener);
   }
 
   /**
@@ -85,13 +128,14 @@ export class Gpu {
   dummyBuffer(access: 'read' | 'read_write' = 'read'): GPUBuffer {
     let b = this.dummies.get(access);
     if (!b) {
-      b = this.device.createBuffer({ label: `dummy ${access}`, size: 256, usage: GPUBufferUsage.STORAGE });
+      b = this.deviceBuffers.create({ label: `dummy ${access}`, size: 256, usage: GPUBufferUsage.STORAGE });
       this.dummies.set(access, b);
     }
     return b;
   }
 
   destroy(): void {
+    this.released = true;
     this.device.destroy();
   }
 }

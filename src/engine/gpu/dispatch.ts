@@ -1,6 +1,7 @@
 // A Dispatch is a kernel call prepared once (pipeline, bind group, workgroup counts, uniforms
 // written) and replayed every step by encodeDispatches: the training loop records calls, it
 // never builds anything.
+import { MAX_UNIFORM_FIELDS, uniformBytes } from '../../core/allocations';
 import type { Gpu } from './device';
 import type { PipelineSpec } from './pipelines';
 import { binding, type Tensor } from './tensor';
@@ -43,10 +44,15 @@ export const ceilDiv = (a: number, b: number): number => Math.ceil(a / b);
 /** One field of a uniform struct: every field is a 4-byte u32 or f32, in declaration order. */
 export type UniformField = ['u32' | 'i32' | 'f32', number];
 
-/** A small uniform buffer holding the given scalars in order, padded to 16 bytes. */
+/**
+ * A small uniform buffer holding the given scalars in order, padded to 16 bytes, charged to
+ * `gpu`'s scope (the plan that builds the dispatch destroys it). At most MAX_UNIFORM_FIELDS
+ * fields: the memory estimate counts every uniform at that size.
+ */
 export function createUniform(gpu: Gpu, label: string, fields: readonly UniformField[]): GPUBuffer {
-  const size = Math.max(16, Math.ceil((fields.length * 4) / 16) * 16);
-  const buf = gpu.device.createBuffer({ label, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+  if (fields.length > MAX_UNIFORM_FIELDS) throw new RangeError(`${label}: ${fields.length} uniform fields, at most ${MAX_UNIFORM_FIELDS}`);
+  const size = uniformBytes(fields.length);
+  const buf = gpu.buffers.create({ label, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   gpu.device.queue.writeBuffer(buf, 0, packUniform(fields, size));
   return buf;
 }

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './device';
+export * from './ledger';
 export * from './pipelines';
 export * from './tensor';
 export * from './arena';

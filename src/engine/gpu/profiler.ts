@@ -94,9 +94,9 @@ export class ProfileRecorder {
     this.finished = true;
     if (this.mode === 'timestamp' && this.labels.length) {
       const bytes = this.labels.length * 2 * 8;
-      const device = this.gpu.device;
-      this.resolveBuf = device.createBuffer({ label: 'profile resolve', size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-      this.readBuf = device.createBuffer({ label: 'profile read', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+      const buffers = this.gpu.buffers;
+      this.resolveBuf = buffers.create({ label: 'profile resolve', size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+      this.readBuf = buffers.create({ label: 'profile read', size: bytes, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
       this.sets.forEach((set, s) => {
         const queries = Math.min(QUERIES_PER_SET, this.labels.length * 2 - s * QUERIES_PER_SET);
         enc.resolveQuerySet(set, 0, queries, this.resolveBuf!, s * QUERIES_PER_SET * 8);
@@ -121,8 +121,8 @@ export class ProfileRecorder {
       return timestampReport(this.labels, stamps);
     } finally {
       for (const s of this.sets) s.destroy();
-      this.resolveBuf?.destroy();
-      this.readBuf?.destroy();
+      if (this.resolveBuf) this.gpu.buffers.destroy(this.resolveBuf);
+      if (this.readBuf) this.gpu.buffers.destroy(this.readBuf);
     }
   }
 }

@@ -2,6 +2,9 @@
 // norm) into the next free slot inside its own command encoder; the values arrive later
 // through a promise. Nothing waits: when every slot is still in flight the ring grows
 // instead of stalling the next step.
+import { readbackSlotBytes } from '../../core/allocations';
+import type { Gpu } from './device';
+import type { LedgerScope } from './ledger';
 
 export interface ReadbackTicket {
   /** Starts the map (call after the encoder holding the copy was submitted). */
@@ -16,12 +19,15 @@ interface Slot {
 export class ReadbackRing {
   private slots: Slot[] = [];
   private next = 0;
+  /** The owner the slots are charged to: whoever made the ring. */
+  private readonly buffers: LedgerScope;
 
   constructor(
-    private readonly device: GPUDevice,
+    gpu: Gpu,
     readonly slotBytes: number,
     initialSlots = 4,
   ) {
+    this.buffers = gpu.buffers;
     for (let i = 0; i < initialSlots; i++) this.slots.push(this.makeSlot());
   }
 
@@ -35,9 +41,9 @@ export class ReadbackRing {
   }
 
   private makeSlot(): Slot {
-    const buffer = this.device.createBuffer({
+    const buffer = this.buffers.create({
       label: `readback[${this.slots.length}]`,
-      size: Math.ceil(this.slotBytes / 4) * 4,
+      size: readbackSlotBytes(this.slotBytes),
       usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
     });
     return { buffer, busy: false };
@@ -83,7 +89,7 @@ export class ReadbackRing {
   }
 
   destroy(): void {
-    for (const s of this.slots) s.buffer.destroy();
+    for (const s of this.slots) this.buffers.destroy(s.buffer);
     this.slots = [];
   }
 }
@@ -92,9 +98,10 @@ export class ReadbackRing {
  * Reads bytes of a buffer back, waiting for the GPU: for tests, exports and inference, never
  * for the training loop (which uses the ring).
  */
-export async function readBuffer(device: GPUDevice, src: GPUBuffer, offset: number, bytes: number): Promise<ArrayBuffer> {
-  const size = Math.ceil(bytes / 4) * 4;
-  const staging = device.createBuffer({ label: 'read back', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+export async function readBuffer(gpu: Gpu, src: GPUBuffer, offset: number, bytes: number): Promise<ArrayBuffer> {
+  const device = gpu.device;
+  const size = readbackSlotBytes(bytes);
+  const staging = gpu.buffers.create({ label: 'read back', size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   const enc = device.createCommandEncoder();
   enc.copyBufferToBuffer(src, offset, staging, 0, size);
   device.queue.submit([enc.finish()]);
@@ -102,6 +109,6 @@ export async function readBuffer(device: GPUDevice, src: GPUBuffer, offset: numb
     await staging.mapAsync(GPUMapMode.READ);
     return staging.getMappedRange().slice(0, bytes);
   } finally {
-    staging.destroy();
+    gpu.buffers.destroy(staging);
   }
 }

@@ -49,12 +49,12 @@ describe('buffer arena on a device', () => {
     const arena = new BufferArena('test', arenaLimitsOf(gpu.device));
     const a = arena.add('a', [3, 5]);
     const b = arena.add('b', [7]);
-    arena.allocate(gpu.device);
+    arena.allocate(gpu);
     expect(a.buffer).not.toBe(b.buffer);
     expect([a.buffer.label, b.buffer.label]).toEqual(['test[0]', 'test[1]']);
     gpu.device.queue.writeBuffer(a.buffer, a.offset, new Float32Array(15).fill(1));
     gpu.device.queue.writeBuffer(b.buffer, b.offset, new Float32Array(7).fill(2));
-    const ring = new ReadbackRing(gpu.device, 64, 1);
+    const ring = new ReadbackRing(gpu, 64, 1);
     const enc = gpu.device.createCommandEncoder();
     const ta = ring.copy(enc, a.buffer, a.offset, 60);
     const tb = ring.copy(enc, b.buffer, b.offset, 28);
@@ -70,7 +70,7 @@ describe('readback ring', () => {
   it('grows instead of waiting when every slot is in flight, and reuses freed slots', async () => {
     const gpu = await getTestGpu();
     const src = gpu.device.createBuffer({ size: 16, usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
-    const ring = new ReadbackRing(gpu.device, 16, 2);
+    const ring = new ReadbackRing(gpu, 16, 2);
     const tickets = [];
     for (let step = 0; step < 5; step++) {
       gpu.device.queue.writeBuffer(src, 0, new Float32Array([step, step * 2, 0, 0]));

@@ -1,6 +1,7 @@
 // gradnorm.wgsl: the global gradient norm and the clip scale AdamW reads from the GPU.
+import { GRAD_NORM_DEFAULTS, gradNormPartialsCount } from '../../core/allocations';
 import type { Gpu } from '../gpu/device';
-import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
+import { createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { ShapeError } from '../gpu/errors';
 import { expectDtype, expectShape, numel, type Tensor } from '../gpu/tensor';
 import { shaderSource } from './shaders';
@@ -24,8 +25,8 @@ export interface GradNormOptions {
 function resolveTuning(gpu: Gpu, tuning: GradNormTuning = {}): { WG: number; PER_THREAD: number } {
   const limit = Math.min(gpu.limits.maxComputeInvocationsPerWorkgroup, gpu.limits.maxComputeWorkgroupSizeX);
   // Defaults as in gradnorm.wgsl, where the choice is explained.
-  const WG = tuning.workgroupSize ?? 64;
-  const PER_THREAD = tuning.perThread ?? 128;
+  const WG = tuning.workgroupSize ?? GRAD_NORM_DEFAULTS.workgroupSize;
+  const PER_THREAD = tuning.perThread ?? GRAD_NORM_DEFAULTS.perThread;
   if (!Number.isInteger(WG) || WG < 1 || (WG & (WG - 1)) !== 0 || WG > limit) {
     throw new RangeError(`gradNorm: workgroupSize must be a power of two ≤ ${limit}, got ${WG}`);
   }
@@ -38,7 +39,7 @@ function resolveTuning(gpu: Gpu, tuning: GradNormTuning = {}): { WG: number; PER
 /** Length of the `partials` scratch buffer gradNorm needs for `n` gradient elements. */
 export function gradNormPartialsLength(gpu: Gpu, n: number, tuning?: GradNormTuning): number {
   const { WG, PER_THREAD } = resolveTuning(gpu, tuning);
-  return Math.max(1, ceilDiv(n, WG * PER_THREAD));
+  return gradNormPartialsCount(n, WG, PER_THREAD);
 }
 
 /**

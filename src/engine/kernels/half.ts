@@ -8,8 +8,7 @@ import { shaderSource } from './shaders';
 const shader = shaderSource('half.wgsl');
 const WG = 256;
 
-/** Bytes of the packed form of n values: two per 4-byte word. */
-export const halfBytes = (n: number): number => Math.ceil(n / 2) * 4;
+export { halfBytes } from '../../core/allocations';
 
 /**
  * words (u32, ⌈n/2⌉) = src (f32, n) in binary16, two per word, element i in word i/2 (low

@@ -1,4 +1,5 @@
 // layernorm.wgsl: LayerNorm over the last dimension, forward and backward.
+import { LAYERNORM_ROWS_PER_BLOCK, layernormPartialsShape } from '../../core/activations';
 import type { Gpu } from '../gpu/device';
 import { ceilDiv, createUniform, grid1d, makeDispatch, type Dispatch } from '../gpu/dispatch';
 import { ShapeError } from '../gpu/errors';
@@ -11,7 +12,7 @@ const shaders = { workgroup: shaderSource('layernorm.wgsl'), subgroup: shaderSou
 /** Channels per workgroup of the parameter-gradient passes (no barriers there). */
 const CHANNEL_WG = 64;
 /** Rows per block of the parameter-gradient reduction. */
-const RB = 32;
+const RB = LAYERNORM_ROWS_PER_BLOCK;
 
 /** workgroupSize: invocations per row of the forward and of dinp, by default the configuration's. */
 export type LayernormOptions = RowReductionOptions;
@@ -77,13 +78,18 @@ export function layernormForward(
 export interface LayernormBackwardOptions extends LayernormOptions {
   /** dinp += the gradient instead of dinp = (the residual stream sums its branches). */
   accumulateDinp?: boolean;
+  /**
+   * Scratch for the partial sums, layernormPartialsShape(rows, C): a plan shares one between
+   * its LayerNorms, which run one after another. Without it the call allocates its own from
+   * `gpu`'s scope.
+   */
+  partials?: Tensor;
 }
 
 /**
  * The backward of layernormForward: dinp is overwritten (or added to, with accumulateDinp);
  * dweight += Σ_rows dout·x̂ and dbias += Σ_rows dout, reduced in a fixed order (deterministic).
- * Allocates a scratch buffer of 2·⌈rows/32⌉·C floats for the partial sums, kept by the
- * returned dispatches.
+ * The partial sums (2·⌈rows/32⌉·C floats) go to opts.partials or a scratch buffer of its own.
  */
 export async function layernormBackward(
   gpu: Gpu,
@@ -112,11 +118,9 @@ export async function layernormBackward(
   const plain = shaders.workgroup; // the parameter-gradient passes have no row sums
   const nblocks = ceilDiv(rows, RB);
   const u = createUniform(gpu, 'layernorm.params', [['u32', rows], ['u32', C], ['u32', nblocks]]);
-  const scratch = gpu.device.createBuffer({
-    label: 'layernorm.scratch',
-    size: 2 * nblocks * C * 4,
-    usage: GPUBufferUsage.STORAGE,
-  });
+  const partialsShape = layernormPartialsShape(rows, C);
+  if (opts.partials) expectShape(what, opts.partials, partialsShape);
+  const scratch = opts.partials ?? gpu.buffers.create({ label: 'layernorm.scratch', size: 2 * nblocks * C * 4, usage: GPUBufferUsage.STORAGE });
   const accumulate = opts.accumulateDinp ?? false;
   const cblocks = ceilDiv(C, CHANNEL_WG);
   return Promise.all([

@@ -37,32 +37,40 @@ export class GptPlan {
   readonly forwardLogits: Dispatch[] = [];
   private readonly acts: BufferArena;
   private readonly t = new Map<string, Tensor>();
+  /**
+   * The plan's own scope of the device: its activations and every uniform and scratch its
+   * kernels allocate are charged here, and destroy() frees them all.
+   */
+  readonly gpu: Gpu;
 
   private constructor(
-    readonly gpu: Gpu,
+    gpu: Gpu,
     /** The device's kernel choices this plan was built with. */
     readonly kernelConfig: KernelConfig,
     readonly weights: ModelWeights,
     readonly opts: PlanOptions,
   ) {
     const c = weights.config;
+    this.gpu = gpu.scope(`plan B${opts.B} T${opts.T}`);
     this.acts = new BufferArena(`activations B${opts.B} T${opts.T}`, arenaLimitsOf(gpu.device));
-    for (const s of activationSpecs(c, opts.B, opts.T, opts.training)) this.t.set(s.name, this.acts.add(s.name, s.shape, s.dtype));
-    if (opts.probs) {
-      for (let l = 0; l < c.nLayer; l++) this.t.set(`h${l}.probs`, this.acts.add(`h${l}.probs`, [opts.B, c.nHead, opts.T, opts.T]));
-    }
-    this.acts.allocate(gpu.device);
+    for (const s of activationSpecs(c, opts.B, opts.T, opts.training, opts.probs)) this.t.set(s.name, this.acts.add(s.name, s.shape, s.dtype));
+    this.acts.allocate(this.gpu);
   }
 
   static async build(gpu: Gpu, kernelConfig: KernelConfig, weights: ModelWeights, opts: PlanOptions): Promise<GptPlan> {
     if (opts.T > weights.config.blockSize) throw new RangeError(`T=${opts.T} exceeds the block size ${weights.config.blockSize}`);
     if (opts.training && opts.half) throw new Error('f16 weights are for inference: training keeps f32 weights');
     const plan = new GptPlan(gpu, kernelConfig, weights, opts);
-    const { logits, loss } = await plan.buildForward();
-    plan.forwardLogits.push(...logits);
-    plan.forward.push(...logits, ...loss);
-    if (opts.training) plan.backward.push(...(await plan.buildBackward()));
-    return plan;
+    try {
+      const { logits, loss } = await plan.buildForward();
+      plan.forwardLogits.push(...logits);
+      plan.forward.push(...logits, ...loss);
+      if (opts.training) plan.backward.push(...(await plan.buildBackward()));
+      return plan;
+    } catch (e) {
+      plan.destroy();
+      throw e;
+    }
   }
 
   /** An activation by name, e.g. 'logits', 'meanLoss', 'h0.qkv'. */
@@ -140,6 +148,9 @@ export class GptPlan {
     const attn = { nHead: c.nHead, causal: c.causal };
     const k = this.opts.gradAccumSteps ?? 1;
     const { B, T } = this.opts;
+    // Every LayerNorm backward writes its partial sums to the one scratch of the table.
+    const partials = a('lnPartials');
+    const lnScratch = { partials };
     const d: Promise<Dispatch | Dispatch[]>[] = [];
     d.push(crossentropyBackward(gpu, kc, a('dlogits'), a('logits'), a('targets'), 1 / (B * T * k)));
     const final = pre ? a('lnf') : this.lastResidual();
@@ -148,9 +159,10 @@ export class GptPlan {
     d.push(matmulBackward(gpu, kc, dfinal, this.g('transformer.wte.weight'), null, a('dlogits'), final, this.p('transformer.wte.weight')));
     if (pre) {
       d.push(layernormBackward(gpu, kc, a('dres'), this.g('transformer.ln_f.weight'), this.g('transformer.ln_f.bias'), a('dfinal'),
-        this.lastResidual(), this.p('transformer.ln_f.weight'), a('lnfMean'), a('lnfRstd')));
+        this.lastResidual(), this.p('transformer.ln_f.weight'), a('lnfMean'), a('lnfRstd'), lnScratch));
     }
     const acc = { accumulateDinp: true };
+    const lnAcc = { ...acc, ...lnScratch };
     // d fch = (d fchAct from the c_proj backward) · act′(fch): the activation's backward fused in.
     const actBack = (pre: Tensor) => ({ activationBackward: { act: c.activation, pre } });
     for (let l = c.nLayer - 1; l >= 0; l--) {
@@ -162,17 +174,17 @@ export class GptPlan {
         // dres = d residual3 = d residual2 (through the skip) + the MLP branch below
         d.push(matmulBackward(gpu, kc, a('dfch'), gh('mlp.c_proj.weight'), gh('mlp.c_proj.bias'), a('dres'), la('fchAct'), h('mlp.c_proj.weight'), actBack(la('fch'))));
         d.push(matmulBackward(gpu, kc, a('dln'), gh('mlp.c_fc.weight'), gh('mlp.c_fc.bias'), a('dfch'), la('ln2'), h('mlp.c_fc.weight')));
-        d.push(layernormBackward(gpu, kc, a('dres'), gh('ln_2.weight'), gh('ln_2.bias'), a('dln'), la('residual2'), h('ln_2.weight'), la('ln2Mean'), la('ln2Rstd'), acc));
+        d.push(layernormBackward(gpu, kc, a('dres'), gh('ln_2.weight'), gh('ln_2.bias'), a('dln'), la('residual2'), h('ln_2.weight'), la('ln2Mean'), la('ln2Rstd'), lnAcc));
         d.push(matmulBackward(gpu, kc, a('datty'), gh('attn.c_proj.weight'), gh('attn.c_proj.bias'), a('dres'), la('atty'), h('attn.c_proj.weight')));
         d.push(attentionBackward(gpu, kc, a('dqkv'), a('datty'), la('qkv'), la('atty'), la('lse'), a('attD'), attn));
         d.push(matmulBackward(gpu, kc, a('dln'), gh('attn.c_attn.weight'), gh('attn.c_attn.bias'), a('dqkv'), la('ln1'), h('attn.c_attn.weight')));
-        d.push(layernormBackward(gpu, kc, a('dres'), gh('ln_1.weight'), gh('ln_1.bias'), a('dln'), input, h('ln_1.weight'), la('ln1Mean'), la('ln1Rstd'), acc));
+        d.push(layernormBackward(gpu, kc, a('dres'), gh('ln_1.weight'), gh('ln_1.bias'), a('dln'), input, h('ln_1.weight'), la('ln1Mean'), la('ln1Rstd'), lnAcc));
       } else {
         // dres = d ln2 (the block's output); ln2 = LN(ln1 + mlp(ln1)), ln1 = LN(input + attn(input))
-        d.push(layernormBackward(gpu, kc, a('dln'), gh('ln_2.weight'), gh('ln_2.bias'), a('dres'), la('residual3'), h('ln_2.weight'), la('ln2Mean'), la('ln2Rstd')));
+        d.push(layernormBackward(gpu, kc, a('dln'), gh('ln_2.weight'), gh('ln_2.bias'), a('dres'), la('residual3'), h('ln_2.weight'), la('ln2Mean'), la('ln2Rstd'), lnScratch));
         d.push(matmulBackward(gpu, kc, a('dfch'), gh('mlp.c_proj.weight'), gh('mlp.c_proj.bias'), a('dln'), la('fchAct'), h('mlp.c_proj.weight'), actBack(la('fch'))));
         d.push(matmulBackward(gpu, kc, a('dln'), gh('mlp.c_fc.weight'), gh('mlp.c_fc.bias'), a('dfch'), la('ln1'), h('mlp.c_fc.weight'), acc));
-        d.push(layernormBackward(gpu, kc, a('dres'), gh('ln_1.weight'), gh('ln_1.bias'), a('dln'), la('residual2'), h('ln_1.weight'), la('ln1Mean'), la('ln1Rstd')));
+        d.push(layernormBackward(gpu, kc, a('dres'), gh('ln_1.weight'), gh('ln_1.bias'), a('dln'), la('residual2'), h('ln_1.weight'), la('ln1Mean'), la('ln1Rstd'), lnScratch));
         d.push(matmulBackward(gpu, kc, a('datty'), gh('attn.c_proj.weight'), gh('attn.c_proj.bias'), a('dres'), la('atty'), h('attn.c_proj.weight')));
         d.push(attentionBackward(gpu, kc, a('dqkv'), a('datty'), la('qkv'), la('atty'), la('lse'), a('attD'), attn));
         d.push(matmulBackward(gpu, kc, a('dres'), gh('attn.c_attn.weight'), gh('attn.c_attn.bias'), a('dqkv'), input, h('attn.c_attn.weight'), acc));
@@ -184,6 +196,6 @@ export class GptPlan {
   }
 
   destroy(): void {
-    this.acts.destroy();
+    this.gpu.buffers.destroyAll();
   }
 }

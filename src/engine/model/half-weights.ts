@@ -5,12 +5,15 @@
 // parameters: record it before any forward that follows a change of the weights.
 import type { Gpu } from '../gpu/device';
 import type { Dispatch } from '../gpu/dispatch';
-import { halfBytes, packHalf } from '../kernels/half';
+import { halfBytes } from '../../core/allocations';
+import { packHalf } from '../kernels/half';
 import type { HalfView } from '../kernels/matmul';
 import type { ModelWeights } from './weights';
 
 export class HalfWeights {
   private constructor(
+    /** The copy's own scope of the device: the packed buffer and the packing's uniform. */
+    readonly gpu: Gpu,
     readonly weights: ModelWeights,
     readonly buffer: GPUBuffer,
     /** Packs the current f32 parameters into `buffer`. */
@@ -18,13 +21,14 @@ export class HalfWeights {
   ) {}
 
   static async create(gpu: Gpu, weights: ModelWeights): Promise<HalfWeights> {
+    const own = gpu.scope('f16 weights');
     const n = weights.layout.totalElems;
-    const buffer = gpu.device.createBuffer({ label: 'params f16', size: halfBytes(n), usage: GPUBufferUsage.STORAGE });
     try {
+      const buffer = own.buffers.create({ label: 'params f16', size: halfBytes(n), usage: GPUBufferUsage.STORAGE });
       const words = { label: 'params f16', shape: [Math.ceil(n / 2)], dtype: 'u32' as const, offset: 0, buffer };
-      return new HalfWeights(weights, buffer, await packHalf(gpu, words, weights.flat.params));
+      return new HalfWeights(own, weights, buffer, await packHalf(own, words, weights.flat.params));
     } catch (e) {
-      buffer.destroy();
+      own.buffers.destroyAll();
       throw e;
     }
   }
@@ -41,6 +45,6 @@ export class HalfWeights {
   }
 
   destroy(): void {
-    this.buffer.destroy();
+    this.gpu.buffers.destroyAll();
   }
 }

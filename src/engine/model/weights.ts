@@ -15,11 +15,14 @@ export class ModelWeights {
   private views: Record<WeightKind, Map<string, Tensor>>;
   /** Each buffer as a single tensor, for the whole-buffer kernels (norm, AdamW). */
   readonly flat: Record<WeightKind, Tensor>;
+  /** The weights' own scope of the device: destroy() frees everything made through it. */
+  readonly gpu: Gpu;
 
   constructor(
-    readonly gpu: Gpu,
+    gpu: Gpu,
     readonly config: GPTConfig,
   ) {
+    this.gpu = gpu.scope('weights');
     this.layout = paramLayout(config, 256);
     const bytes = this.layout.totalElems * 4;
     if (bytes > gpu.limits.maxStorageBufferBindingSize) {
@@ -28,7 +31,7 @@ export class ModelWeights {
       );
     }
     const make = (kind: WeightKind) =>
-      gpu.device.createBuffer({
+      this.gpu.buffers.create({
         label: kind,
         size: bytes,
         usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
@@ -63,10 +66,10 @@ export class ModelWeights {
 
   /** Reads a whole flat buffer back (not for the training loop: it waits for the GPU). */
   async read(kind: WeightKind): Promise<Float32Array> {
-    return new Float32Array(await readBuffer(this.gpu.device, this.buffers[kind], 0, this.layout.totalElems * 4));
+    return new Float32Array(await readBuffer(this.gpu, this.buffers[kind], 0, this.layout.totalElems * 4));
   }
 
   destroy(): void {
-    for (const b of Object.values(this.buffers)) b.destroy();
+    this.gpu.buffers.destroyAll();
   }
 }

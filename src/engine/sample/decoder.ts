@@ -14,7 +14,8 @@ import type { KernelConfig } from '../kernels/config';
 import { encoderDecode } from '../kernels/encoder';
 import { layernormForward } from '../kernels/layernorm';
 import { matmulForward } from '../kernels/matmul';
-import { LAYER_ACTS, layerActShape, type LayerAct } from '../../core/activations';
+import { decodeRowSpecs, type LayerAct } from '../../core/activations';
+import { DECODER_READBACK_SLOTS } from '../../core/allocations';
 import { blockForward } from '../model/block';
 import { GptPlan } from '../model/gpt';
 import type { HalfWeights } from '../model/half-weights';
@@ -41,13 +42,14 @@ export class Decoder implements LogitsSource {
   private ring: ReadbackRing;
 
   private constructor(
+    /** The decoder's own scope of the device: its plan, rows, readback and uniforms. */
     readonly gpu: Gpu,
     readonly kernelConfig: KernelConfig,
     readonly weights: ModelWeights,
     private readonly plan: GptPlan,
     private readonly half: HalfWeights | undefined,
   ) {
-    this.ring = new ReadbackRing(gpu.device, weights.config.vocabSize * 4, 2);
+    this.ring = new ReadbackRing(gpu, weights.config.vocabSize * 4, DECODER_READBACK_SLOTS);
   }
 
   /**
@@ -57,10 +59,16 @@ export class Decoder implements LogitsSource {
   static async build(gpu: Gpu, kernelConfig: KernelConfig, weights: ModelWeights, opts: { half?: HalfWeights } = {}): Promise<Decoder> {
     const c = weights.config;
     if (!c.causal) throw new Error('KV-cached decoding needs a causal model');
-    const plan = await GptPlan.build(gpu, kernelConfig, weights, { B: 1, T: c.blockSize, training: false, half: opts.half });
-    const d = new Decoder(gpu, kernelConfig, weights, plan, opts.half);
-    await d.prepare();
-    return d;
+    const own = gpu.scope('decoder');
+    try {
+      const plan = await GptPlan.build(own, kernelConfig, weights, { B: 1, T: c.blockSize, training: false, half: opts.half });
+      const d = new Decoder(own, kernelConfig, weights, plan, opts.half);
+      await d.prepare();
+      return d;
+    } catch (e) {
+      own.buffers.destroyAll();
+      throw e;
+    }
   }
 
   get blockSize(): number {
@@ -74,16 +82,13 @@ export class Decoder implements LogitsSource {
     // One row (1, ·) per activation, shared by every layer: they run one after another.
     this.rows = new BufferArena('decode rows', arenaLimitsOf(gpu.device));
     const row = new Map<string, Tensor>();
-    for (const name of LAYER_ACTS) {
-      const shape = layerActShape(name, c, 1, 1);
-      row.set(name, this.rows.add(name, name === 'lse' ? [c.nHead] : shape.slice(1)));
-    }
-    const encoded = this.rows.add('encoded', [1, c.nEmbd]);
-    const lnf = this.rows.add('lnf', [1, c.nEmbd]);
-    const lnfStats = [this.rows.add('lnfMean', [1]), this.rows.add('lnfRstd', [1])];
-    this.logits = this.rows.add('logits', [1, c.vocabSize]);
-    this.position = this.rows.add('position', [1], 'u32');
-    this.rows.allocate(gpu.device);
+    for (const s of decodeRowSpecs(c)) row.set(s.name, this.rows.add(s.name, s.shape, s.dtype));
+    const encoded = row.get('encoded')!;
+    const lnf = row.get('lnf')!;
+    const lnfStats = [row.get('lnfMean')!, row.get('lnfRstd')!];
+    this.logits = row.get('logits')!;
+    this.position = row.get('position')!;
+    this.rows.allocate(gpu);
 
     const p = (n: string) => this.weights.get('params', n);
     const tokens = this.plan.act('tokens');
@@ -160,8 +165,6 @@ export class Decoder implements LogitsSource {
   }
 
   destroy(): void {
-    this.plan.destroy();
-    this.rows.destroy();
-    this.ring.destroy();
+    this.gpu.buffers.destroyAll(); // the plan, the rows, the readback and the steps' uniforms
   }
 }

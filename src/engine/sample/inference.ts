@@ -9,14 +9,15 @@ import type { KernelConfig } from '../kernels/config';
 import { GptPlan } from '../model/gpt';
 import type { HalfWeights } from '../model/half-weights';
 import type { ModelWeights } from '../model/weights';
-
-const KEEP_PLANS = 3;
+import { INFERENCE_KEPT_PLANS } from '../../core/allocations';
 
 export async function readTensor(gpu: Gpu, t: Tensor, elems = t.shape.reduce((a, b) => a * b, 1)): Promise<Float32Array> {
-  return new Float32Array(await readBuffer(gpu.device, t.buffer, t.offset, elems * 4));
+  return new Float32Array(await readBuffer(gpu, t.buffer, t.offset, elems * 4));
 }
 
 interface KeptPlan {
+  /** The plan's scope: the plan and its ring, freed together when the plan is dropped. */
+  scope: Gpu;
   plan: GptPlan;
   /** Staging buffers for the logits, so a forward and its readback are one submission. */
   ring: ReadbackRing;
@@ -24,17 +25,21 @@ interface KeptPlan {
 
 export class Inference {
   private plans = new Map<string, KeptPlan>();
+  /** The inference's own scope of the device: every kept plan is a scope below it. */
+  readonly gpu: Gpu;
 
   /**
    * With `opts.half` the linear layers read that f16 copy of the weights, packed afresh at
    * the start of every forward (the caller owns and destroys it).
    */
   constructor(
-    readonly gpu: Gpu,
+    gpu: Gpu,
     readonly kernelConfig: KernelConfig,
     readonly weights: ModelWeights,
     readonly opts: { half?: HalfWeights } = {},
-  ) {}
+  ) {
+    this.gpu = gpu.scope('inference');
+  }
 
   /** The dispatches of one forward: the f16 packing first when weights are f16. */
   private forwardOf(plan: GptPlan) {
@@ -47,17 +52,30 @@ export class Inference {
     if (p) {
       this.plans.delete(key); // re-insert: most recently used last
     } else {
-      const plan = await GptPlan.build(this.gpu, this.kernelConfig, this.weights, { B: 1, T, training: false, probs, half: this.opts.half });
-      p = { plan, ring: new ReadbackRing(this.gpu.device, T * this.weights.config.vocabSize * 4, 1) };
-      if (this.plans.size >= KEEP_PLANS) {
-        const [oldest, kept] = this.plans.entries().next().value as [string, KeptPlan];
-        kept.plan.destroy();
-        kept.ring.destroy();
-        this.plans.delete(oldest);
+      // The oldest goes before the new one is built, so that at most INFERENCE_KEPT_PLANS
+      // are ever held (the memory estimate counts that many).
+      this.keepAtMost(INFERENCE_KEPT_PLANS - 1);
+      const scope = this.gpu.scope(`length ${T}`);
+      try {
+        const plan = await GptPlan.build(scope, this.kernelConfig, this.weights, { B: 1, T, training: false, probs, half: this.opts.half });
+        p = { scope, plan, ring: new ReadbackRing(scope, T * this.weights.config.vocabSize * 4, 1) };
+      } catch (e) {
+        scope.buffers.destroyAll();
+        throw e;
       }
+      this.keepAtMost(INFERENCE_KEPT_PLANS - 1); // a concurrent call may have added one meanwhile
     }
     this.plans.set(key, p);
     return p;
+  }
+
+  /** Drops the least recently used plans until at most n are kept. */
+  private keepAtMost(n: number): void {
+    while (this.plans.size > n) {
+      const [oldest, kept] = this.plans.entries().next().value as [string, KeptPlan];
+      kept.scope.buffers.destroyAll();
+      this.plans.delete(oldest);
+    }
   }
 
   private checkLength(tokens: Uint32Array): void {
@@ -93,10 +111,7 @@ export class Inference {
   }
 
   destroy(): void {
-    for (const p of this.plans.values()) {
-      p.plan.destroy();
-      p.ring.destroy();
-    }
+    this.gpu.buffers.destroyAll(); // every kept plan with its ring
     this.plans.clear();
   }
 }

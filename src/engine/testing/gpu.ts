@@ -73,7 +73,7 @@ function fillGuards(gpu: Gpu, t: Tensor): void {
   if (tail > 0) gpu.device.queue.writeBuffer(t.buffer, t.offset + byteSize(t), new Uint32Array(tail / 4).fill(POISON));
 }
 
-const readRaw = (gpu: Gpu, buffer: GPUBuffer, offset: number, bytes: number) => readBuffer(gpu.device, buffer, offset, bytes);
+const readRaw = (gpu: Gpu, buffer: GPUBuffer, offset: number, bytes: number) => readBuffer(gpu, buffer, offset, bytes);
 
 export async function download(gpu: Gpu, t: Tensor): Promise<Float32Array> {
   const raw = await readRaw(gpu, t.buffer, t.offset, byteSize(t));

@@ -3,24 +3,28 @@
 import type { Gpu } from '../gpu/device';
 import type { ModelWeights, WeightKind } from '../model/weights';
 import type { SnapshotSlots } from './last-good';
+import { readBuffer } from '../gpu/readback';
+import { SNAPSHOT_KINDS, SNAPSHOT_SLOTS } from '../../core/allocations';
 
 /** What a snapshot holds: everything the optimizer carries from one step to the next. */
 type SnapshotKind = Exclude<WeightKind, 'grads'>;
-const KINDS: SnapshotKind[] = ['params', 'm', 'v'];
+const KINDS: readonly SnapshotKind[] = SNAPSHOT_KINDS;
 
 export class GpuSnapshotSlots implements SnapshotSlots<GPUCommandEncoder> {
   private readonly buffers: Record<SnapshotKind, GPUBuffer>[];
   private readonly bytes: number;
+  /** The slots' own scope of the device. */
+  private readonly gpu: Gpu;
 
   constructor(
-    private readonly gpu: Gpu,
+    gpu: Gpu,
     private readonly weights: ModelWeights,
-    // Steps are pipelined: the copy before step s + 1 may be recorded before the loss that
-    // confirms the previous copy comes back, so a third slot keeps that one alive meanwhile.
-    readonly count = 3,
+    // Why three: see SNAPSHOT_SLOTS.
+    readonly count = SNAPSHOT_SLOTS,
   ) {
+    this.gpu = gpu.scope('last-good snapshots');
     this.bytes = weights.layout.totalElems * 4;
-    const make = (label: string) => gpu.device.createBuffer({ label, size: this.bytes, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const make = (label: string) => this.gpu.buffers.create({ label, size: this.bytes, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     this.buffers = Array.from({ length: count }, (_, i) => ({
       params: make(`snapshot ${i} params`),
       m: make(`snapshot ${i} m`),
@@ -38,7 +42,16 @@ export class GpuSnapshotSlots implements SnapshotSlots<GPUCommandEncoder> {
     this.gpu.device.queue.submit([enc.finish()]);
   }
 
+  /**
+   * Reads `slot` back to the CPU. The copies are submitted before this returns, so a later
+   * step that overwrites the slot is ordered after them and cannot change what is read.
+   */
+  read(slot: number): Promise<Record<SnapshotKind, Float32Array>> {
+    const reads = KINDS.map((k) => readBuffer(this.gpu, this.buffers[slot][k], 0, this.bytes).then((b) => new Float32Array(b)));
+    return Promise.all(reads).then(([params, m, v]) => ({ params, m, v }));
+  }
+
   destroy(): void {
-    for (const slot of this.buffers) for (const b of Object.values(slot)) b.destroy();
+    this.gpu.buffers.destroyAll();
   }
 }

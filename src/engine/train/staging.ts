@@ -6,6 +6,7 @@ import type { Gpu } from '../gpu/device';
 import type { GptPlan } from '../model/gpt';
 import { buildTokenBuckets } from '../kernels/buckets';
 import { byteSize, type Tensor } from '../gpu/tensor';
+import { BATCH_INPUTS } from '../../core/activations';
 import type { Batch } from './data';
 
 export class BatchStaging {
@@ -19,14 +20,14 @@ export class BatchStaging {
     private readonly plan: GptPlan,
     slots: number,
   ) {
-    this.targets = ['tokens', 'targets', 'bucketOffsets', 'bucketPositions'].map((n) => plan.act(n));
+    this.targets = BATCH_INPUTS.map((n) => plan.act(n));
     let off = 0;
     for (const t of this.targets) {
       this.offsets.push(off);
       off += Math.ceil(byteSize(t) / 4) * 4;
     }
     this.slotBytes = off;
-    this.buffer = gpu.device.createBuffer({ label: 'batch staging', size: off * slots, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    this.buffer = gpu.buffers.create({ label: 'batch staging', size: off * slots, usage: GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
   }
 
   write(slot: number, batch: Batch): void {
@@ -40,6 +41,6 @@ export class BatchStaging {
   }
 
   destroy(): void {
-    this.buffer.destroy();
+    this.gpu.buffers.destroy(this.buffer);
   }
 }

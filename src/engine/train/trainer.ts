@@ -1,11 +1,15 @@
 // The training loop on the GPU. A step is recorded into ONE command encoder and submitted
 // once: zero-grad, forward and backward per micro-batch, global norm, AdamW, and a copy of
 // the losses into the readback ring. Nothing inside a step waits for the GPU; losses arrive
-// a step or two later through the ring and are reported then.
+// a step or two later through the ring and are reported then. Each step also sits in error
+// scopes (validation, out of memory, internal) that settle together with its loss: a step
+// the GPU refused is a fault, reported with the scope's kind and message, and the run goes
+// back to its last good weights. Those are kept on the CPU as well (cpu-copy.ts), so that a
+// run survives the loss of its device.
 import type { Gpu } from '../gpu/device';
 import { recordPass, type Dispatch } from '../gpu/dispatch';
 import { ProfileRecorder, type ProfileOptions, type ProfileReport } from '../gpu/profiler';
-import { ReadbackRing } from '../gpu/readback';
+import { ReadbackRing, type ReadbackTicket } from '../gpu/readback';
 import type { Tensor } from '../gpu/tensor';
 import { adamwUpdate, type AdamWDispatch } from '../kernels/adamw';
 import { gradNorm, gradNormPartialsLength } from '../kernels/gradnorm';
@@ -23,8 +27,14 @@ import { GpuSnapshotSlots } from './gpu-snapshot-slots';
 import { LastGoodSnapshots, type Divergence } from './last-good';
 import { evaluateSplits } from './evaluate';
 import type { EvalReport, StepReport } from '../../core/reports';
+import { LOSS_READBACK_SLOTS, STEPS_IN_FLIGHT } from '../../core/allocations';
+import { tensorBytes } from '../../core/activations';
+import { openErrorScopes } from '../gpu/error-scopes';
+import { CpuCopyOfLastGood, type TrainingState } from './cpu-copy';
+import { stepOutcome, type StepFault, type StepOutcome } from './step-fault';
 
 export type { EvalReport, StepReport } from '../../core/reports';
+export type { StepFault } from './step-fault';
 
 
 export interface TrainerEvents {
@@ -34,7 +44,7 @@ export interface TrainerEvents {
 }
 
 /** At most this many steps are queued on the GPU ahead of the last loss read back. */
-const MAX_IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = STEPS_IN_FLIGHT;
 
 export class Trainer {
   step = 0;
@@ -43,6 +53,7 @@ export class Trainer {
   private readonly ring: ReadbackRing;
   private readonly misc: { buffer: GPUBuffer; lossSlots: Tensor; norm: Tensor; partials: Tensor };
   private norm: Dispatch[] = [];
+  private normScope: Gpu | null = null;
   private builtClip = NaN;
   private adamw!: AdamWDispatch;
   private inFlight: Promise<void>[] = [];
@@ -50,8 +61,18 @@ export class Trainer {
   private staging: BatchStaging | null;
   private readonly snapshotSlots: GpuSnapshotSlots;
   private readonly lastGood: LastGoodSnapshots<GPUCommandEncoder>;
+  private cpuCopy!: CpuCopyOfLastGood;
+  /** The first step that failed on the GPU since the last restore. */
+  private stepFault: StepFault | null = null;
+  /** The newest step whose loss came back finite, with no GPU error (or the step started from). */
+  private settledStep = 0;
+  /** Steps report in order: each one's outcome waits for the previous one's. Never rejects. */
+  private lastSettled: Promise<void> = Promise.resolve();
+  /** Commands a test asked to add to the next step (see recordIntoNextStep). */
+  private extraCommands: ((enc: GPUCommandEncoder) => void) | null = null;
 
   private constructor(
+    /** The trainer's own scope of the device (see create()). */
     readonly gpu: Gpu,
     readonly config: GPTConfig,
     public settings: TrainSettings,
@@ -64,9 +85,9 @@ export class Trainer {
     this.split = splitTokens(tokens, settings.blockSize);
     this.batchRng = new Rng(settings.seed + 1);
     const k = settings.gradAccumSteps;
-    this.ring = new ReadbackRing(gpu.device, 4 * k, MAX_IN_FLIGHT + 2);
+    this.ring = new ReadbackRing(gpu, 4 * k, LOSS_READBACK_SLOTS);
     const partialsLen = gradNormPartialsLength(gpu, weights.layout.totalElems);
-    const buffer = (label: string, n: number) => gpu.device.createBuffer({ label, size: Math.max(16, n * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const buffer = (label: string, n: number) => gpu.buffers.create({ label, size: tensorBytes([n]), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
     const lossBuf = buffer('loss slots', k);
     const normBuf = buffer('grad norm', 2);
     const partialsBuf = buffer('grad norm partials', partialsLen);
@@ -89,27 +110,31 @@ export class Trainer {
     tokens: Uint32Array,
     opts: { params?: Float32Array; m?: Float32Array; v?: Float32Array; step?: number; events?: TrainerEvents; snapshotEvery?: number } = {},
   ): Promise<Trainer> {
-    const weights = new ModelWeights(gpu, config);
+    // Everything the trainer makes is charged to its own scope, freed as one by destroy().
+    const own = gpu.scope('trainer');
+    const weights = new ModelWeights(own, config);
     try {
-      weights.write('params', opts.params ?? initParams(config, weights.layout, settings.seed));
       const zeros = new Float32Array(weights.layout.totalElems);
-      weights.write('m', opts.m ?? zeros);
-      weights.write('v', opts.v ?? zeros);
-      const plan = await GptPlan.build(gpu, kernelConfig, weights, {
+      const start: TrainingState = { step: opts.step ?? 0, params: opts.params ?? initParams(config, weights.layout, settings.seed), m: opts.m ?? zeros, v: opts.v ?? zeros };
+      weights.write('params', start.params);
+      weights.write('m', start.m);
+      weights.write('v', start.v);
+      const plan = await GptPlan.build(own, kernelConfig, weights, {
         B: settings.batchSize,
         T: settings.blockSize,
         training: true,
         gradAccumSteps: settings.gradAccumSteps,
       });
-      const t = new Trainer(gpu, config, settings, weights, plan, tokens, opts.events ?? {}, opts.snapshotEvery ?? 50);
-      t.adamw = await adamwUpdate(gpu, weights.flat.params, weights.flat.grads, weights.flat.m, weights.flat.v, t.misc.norm, {
+      const t = new Trainer(own, config, settings, weights, plan, tokens, opts.events ?? {}, opts.snapshotEvery ?? 50);
+      t.adamw = await adamwUpdate(own, weights.flat.params, weights.flat.grads, weights.flat.m, weights.flat.v, t.misc.norm, {
         decayEnd: weights.layout.decayEnd,
       });
       await t.ensureNormDispatches();
       if (opts.step) t.resumeAt(opts.step);
+      t.cpuCopy = new CpuCopyOfLastGood(start, () => t.lastGood.confirmed, (slot) => t.snapshotSlots.read(slot));
       return t;
     } catch (e) {
-      weights.destroy();
+      own.buffers.destroyAll();
       throw e;
     }
   }
@@ -121,6 +146,7 @@ export class Trainer {
    */
   private resumeAt(step: number): void {
     this.step = step;
+    this.settledStep = step;
     const draws = step * this.settings.gradAccumSteps * this.settings.batchSize;
     for (let i = 0; i < draws; i++) this.batchRng.nextU32();
   }
@@ -128,6 +154,32 @@ export class Trainer {
   /** The first non-finite loss since the last restore, or null. */
   get diverged(): Divergence | null {
     return this.lastGood.diverged;
+  }
+
+  /** The first step that failed on the GPU since the last restore, or null. */
+  get fault(): StepFault | null {
+    return this.stepFault;
+  }
+
+  /** The newest good state held on the CPU: what the run restarts from on a new device. */
+  get lastGoodOnCpu(): TrainingState {
+    return this.cpuCopy.latest;
+  }
+
+  /**
+   * The live state was read back (for a save): it becomes the CPU copy when newer, and the
+   * run has neither diverged nor failed since, so that a lost device loses fewer steps.
+   */
+  offerCpuCopy(state: TrainingState): void {
+    if (!this.diverged && !this.stepFault && state.step === this.settledStep) this.cpuCopy.offer(state);
+  }
+
+  /**
+   * Records `record` into the next step's encoder, inside its error scopes. For tests: a
+   * command the GPU refuses makes that step fail as a real one would.
+   */
+  recordIntoNextStep(record: (enc: GPUCommandEncoder) => void): void {
+    this.extraCommands = record;
   }
 
   setEvents(events: TrainerEvents): void {
@@ -141,7 +193,11 @@ export class Trainer {
 
   private async ensureNormDispatches(): Promise<void> {
     if (this.builtClip === this.settings.gradClip) return;
-    this.norm = await gradNorm(this.gpu, this.misc.norm, this.weights.flat.grads, this.misc.partials, { maxNorm: this.settings.gradClip });
+    // The clip lives in the norm's uniform: a new clip is a new uniform, and the old one goes.
+    const scope = this.gpu.scope('grad norm');
+    this.norm = await gradNorm(scope, this.misc.norm, this.weights.flat.grads, this.misc.partials, { maxNorm: this.settings.gradClip });
+    this.normScope?.buffers.destroyAll();
+    this.normScope = scope;
     this.builtClip = this.settings.gradClip;
   }
 
@@ -156,14 +212,33 @@ export class Trainer {
    */
   async trainStep(profiler?: ProfileRecorder): Promise<void> {
     if (this.diverged) throw new Error(`training diverged at step ${this.diverged.step}; restore or reset first`);
+    if (this.stepFault) throw new Error(`step ${this.stepFault.step} failed on the GPU; restore first`);
     await this.ensureNormDispatches();
     while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
+    if (this.stepFault) return; // a step that settled meanwhile failed: queue nothing after it
     const s = this.settings;
     const k = s.gradAccumSteps;
     const lr = this.currentLr(this.step);
-    const step = ++this.step;
-    this.adamw.setHyper({ lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay, step });
     const batches = Array.from({ length: k }, () => sampleBatch(this.batchRng, this.split.train, s.batchSize, s.blockSize));
+    const step = ++this.step;
+    // From the first write to the submit, everything this step asks of the GPU is in its scopes.
+    const scopes = openErrorScopes(this.gpu.device, `training step ${step}`);
+    let ticket: ReadbackTicket;
+    try {
+      ticket = this.recordStep(step, lr, batches, profiler);
+    } catch (e) {
+      void scopes.close(); // keeps the device's scope stack balanced; the throw says what failed
+      throw e;
+    }
+    const outcome = stepOutcome(step, ticket.read(), scopes.close());
+    this.inFlight.push(this.settle(step, lr, s.batchSize * s.blockSize * k, outcome));
+  }
+
+  /** Records step `step` into one encoder and submits it; returns the ticket of its losses. */
+  private recordStep(step: number, lr: number, batches: Batch[], profiler?: ProfileRecorder): ReadbackTicket {
+    const s = this.settings;
+    const k = s.gradAccumSteps;
+    this.adamw.setHyper({ lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay, step });
     const enc = this.gpu.device.createCommandEncoder({ label: `step ${step}` });
     // A profiled step is a real step: only its split into passes differs.
     const record = (list: Dispatch[], label: string) => (profiler ? profiler.record(enc, list, label) : recordPass(enc, list, label));
@@ -179,20 +254,42 @@ export class Trainer {
     }
     record([...this.norm, this.adamw.dispatch], `step ${step} update`);
     const ticket = this.ring.copy(enc, this.misc.buffer, 0, 4 * k);
+    this.extraCommands?.(enc);
+    this.extraCommands = null;
     profiler?.finish(enc);
     this.gpu.device.queue.submit([enc.finish()]);
-    const tokens = s.batchSize * s.blockSize * k;
-    this.inFlight.push(
-      ticket.read().then((buf) => {
-        const losses = new Float32Array(buf);
-        const loss = losses.reduce((a, b) => a + b, 0) / k;
+    return ticket;
+  }
+
+  /**
+   * Reports `step` once its losses are read back and its error scopes have popped, or marks
+   * it failed. Steps settle in step order and the promise never rejects, so that a step still
+   * queued when the loop stops early is never a rejection without a handler.
+   */
+  private settle(step: number, lr: number, tokens: number, outcome: Promise<StepOutcome>): Promise<void> {
+    this.lastSettled = Promise.all([this.lastSettled, outcome])
+      .then(([, result]) => {
+        if (this.stepFault) return; // after a failed step nothing is reported
+        if (result.fault) {
+          this.stepFault = result.fault;
+          this.lastGood.reportFailedStep(step);
+          return;
+        }
+        const loss = result.losses.reduce((a, b) => a + b, 0) / result.losses.length;
         const now = performance.now();
         const stepMs = this.lastReportTime ? now - this.lastReportTime : NaN;
         this.lastReportTime = now;
         if (this.lastGood.reportLoss(step, loss)) this.events.onDiverged?.(step, loss);
+        else if (Number.isFinite(loss)) {
+          this.settledStep = step;
+          this.cpuCopy.refresh(); // a snapshot this loss confirmed goes to the CPU too
+        }
         this.events.onStep?.({ step, loss, lr, stepMs, tokensPerSec: stepMs > 0 ? (tokens * 1000) / stepMs : NaN });
-      }),
-    );
+      })
+      .catch((e: unknown) => {
+        this.stepFault ??= { step, kind: 'readback', message: `reporting step ${step} failed: ${e instanceof Error ? e.message : String(e)}` };
+      });
+    return this.lastSettled;
   }
 
   /**
@@ -220,8 +317,20 @@ export class Trainer {
    */
   async restoreLastGood(): Promise<number> {
     await this.flush();
-    const step = this.lastGood.restore();
-    if (step >= 0) this.step = step;
+    let step = this.lastGood.restore();
+    if (step < 0 && this.stepFault) {
+      // The step failed before any GPU copy was confirmed (its own copy may never have been
+      // made): the copy on the CPU, which exists from the run's first step, goes back instead.
+      const saved = this.cpuCopy.latest;
+      for (const kind of ['params', 'm', 'v'] as const) this.weights.write(kind, saved[kind]);
+      this.lastGood.forget();
+      step = saved.step;
+    }
+    if (step >= 0) {
+      this.step = step;
+      this.settledStep = step;
+      this.stepFault = null;
+    }
     return step;
   }
 
@@ -243,7 +352,7 @@ export class Trainer {
    * and one map for all their losses: the GPU is not awaited batch by batch.
    */
   private async lossesOnGpu(batches: readonly Batch[]): Promise<Float32Array> {
-    const lossBuf = this.gpu.device.createBuffer({ label: 'eval losses', size: Math.max(4, 4 * batches.length), usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
+    const lossBuf = this.gpu.buffers.create({ label: 'eval losses', size: Math.max(4, 4 * batches.length), usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
     try {
       const meanLoss = this.plan.act('meanLoss');
       batches.forEach((b, i) => {
@@ -256,16 +365,17 @@ export class Trainer {
       await lossBuf.mapAsync(GPUMapMode.READ);
       return new Float32Array(lossBuf.getMappedRange().slice(0, 4 * batches.length));
     } finally {
-      lossBuf.destroy();
+      this.gpu.buffers.destroy(lossBuf);
     }
   }
 
   destroy(): void {
+    this.cpuCopy.stop();
     this.plan.destroy();
     this.weights.destroy();
     this.ring.destroy();
     this.staging?.destroy();
     this.snapshotSlots.destroy();
-    for (const b of [this.misc.buffer, this.misc.norm.buffer, this.misc.partials.buffer]) b.destroy();
+    this.gpu.buffers.destroyAll(); // the small buffers and every uniform charged to the trainer
   }
 }

@@ -29,14 +29,16 @@ export interface TunedKernelConfig {
 export async function tuneKernelConfig(gpu: Gpu, base: KernelConfig, opts: { n?: number; trials?: number } = {}): Promise<TunedKernelConfig> {
   const n = opts.n ?? 256;
   const trials = opts.trials ?? 3;
+  // The operands and every candidate's uniform, freed together when the measuring is done.
+  const own = gpu.scope('tune');
   const tensor = (label: string): Tensor => {
-    const buffer = gpu.device.createBuffer({ label, size: n * n * 4, usage: GPUBufferUsage.STORAGE });
+    const buffer = own.buffers.create({ label, size: n * n * 4, usage: GPUBufferUsage.STORAGE });
     return { label, shape: [n, n], dtype: 'f32', offset: 0, buffer };
   };
   const [out, inp, weight] = [tensor('tune out'), tensor('tune inp'), tensor('tune weight')];
   try {
     const candidates = MATMUL_TILES.filter((t) => tileFits(t, gpu.limits));
-    const dispatches = await Promise.all(candidates.map((tile) => matmulForward(gpu, base, out, inp, weight, null, { tile })));
+    const dispatches = await Promise.all(candidates.map((tile) => matmulForward(own, base, out, inp, weight, null, { tile })));
     const best = candidates.map(() => Infinity);
     for (let r = 0; r <= trials; r++) {
       for (let i = 0; i < candidates.length; i++) {
@@ -57,6 +59,6 @@ export async function tuneKernelConfig(gpu: Gpu, base: KernelConfig, opts: { n?:
     const fastest = timings.reduce((a, b) => (b.ms < a.ms ? b : a));
     return { config: withMatmulTile(base, fastest.tile), timings };
   } finally {
-    for (const t of [out, inp, weight]) t.buffer.destroy();
+    own.buffers.destroyAll();
   }
 }

@@ -22,6 +22,21 @@ export interface DataSlice {
   applyData: () => Promise<boolean>;
 }
 
+/** Characters of the text's opening that become the prompt when the text changes. */
+export const OPENING_PROMPT_CHARS = 12;
+
+/**
+ * The prompt for a new text: its first few characters (whole code points, first line only,
+ * leading blank lines skipped), so that a prompt from another text never lingers and the
+ * model starts from something it has seen.
+ */
+export function openingPrompt(text: string): string {
+  const start = text.search(/[^\r\n]/);
+  if (start < 0) return '';
+  const line = text.slice(start).split(/\r?\n/, 1)[0];
+  return Array.from(line).slice(0, OPENING_PROMPT_CHARS).join('');
+}
+
 export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set, get) => ({
   text: '',
   source: { kind: 'paste' },
@@ -31,7 +46,8 @@ export const createDataSlice: StateCreator<AppState, [], [], DataSlice> = (set, 
   dataError: null,
   dataProgress: null,
   setText: (text, source) => {
-    set({ text, source, dataReport: null, dataError: null });
+    // A sample sets its own prompt right after (chooseSample); pasted or opened text gets its opening.
+    set({ text, source, dataReport: null, dataError: null, prompt: openingPrompt(text) });
     get().invalidateModel();
   },
   setTokenizer: (tokenizer) => {

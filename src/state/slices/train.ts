@@ -78,8 +78,11 @@ export const createTrainSlice: StateCreator<AppState, [], [], TrainSlice> = (set
     await get().createModel();
   },
   onTrainState: (trainState, step, message) => {
-    // A divergence restores earlier weights: the chart goes back with them.
+    // A divergence restores earlier weights: the chart goes back with them, and the sample
+    // shown is drawn again from the restored model (the last one came from broken weights).
+    const rewound = trainState === 'diverged' && get().trainState !== 'diverged';
     if (trainState === 'diverged') rewindMetrics(step);
     set({ trainState, step, trainMessage: message ?? null });
+    if (rewound && get().modelReport && get().sampleTokens.length > 0) void get().runSample();
   },
 });

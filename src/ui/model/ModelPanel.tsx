@@ -14,6 +14,7 @@ export function ModelPanel() {
   const backend = useAppStore((s) => s.backend);
   const setBackend = useAppStore((s) => s.setBackend);
   const batch = useAppStore((s) => s.train.batchSize);
+  const gradAccum = useAppStore((s) => s.train.gradAccumSteps);
   const vocab = useAppStore((s) => s.dataReport?.vocabSize ?? null);
   const gpu = useAppStore((s) => s.gpu);
   const error = useAppStore((s) => (s.modelError?.field === 'model' ? s.modelError.message : null));
@@ -22,7 +23,7 @@ export function ModelPanel() {
   const config: GPTConfig = { ...model, vocabSize: vocab ?? 65 };
   const problems = validateConfig(config);
   // Cheap (a walk over the tensor tables), so computed on every render.
-  const estimate = problems.length ? null : estimateMemory(config, batch, model.blockSize);
+  const estimate = problems.length ? null : estimateMemory(config, batch, model.blockSize, gradAccum);
   const limits = gpu.state === 'ready' ? gpu.report.limits : null;
   const fit =
     estimate && limits && backend === 'gpu'
@@ -104,7 +105,9 @@ export function ModelPanel() {
               {formatBytes(estimate.total)}
               <span className="muted">
                 {' '}
-                (weights {formatBytes(estimate.params)}, gradients and Adam {formatBytes(estimate.grads + estimate.adam)}, activations {formatBytes(estimate.activations)} at batch {batch})
+                (weights {formatBytes(estimate.params)}, gradients and Adam {formatBytes(estimate.grads + estimate.adam)}, last-good
+                snapshots {formatBytes(estimate.snapshots)}, activations {formatBytes(estimate.activations)} at batch {batch}, sampling{' '}
+                {formatBytes(estimate.sampling)}, staging {formatBytes(estimate.staging)})
               </span>
               {limits && backend === 'gpu' ? <span className="muted"> · device allows {formatBytes(Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize))} per buffer</span> : null}
             </>
