@@ -31,6 +31,29 @@ export class CorruptRunError extends Error {
   override name = 'CorruptRunError';
 }
 
+/**
+ * A save was refused because it was based on an older revision than the stored one: another
+ * tab (or an older build that does not take turns) saved the run in between. Nothing was
+ * written; the caller decides where its changes go instead (the app saves them as a copy).
+ */
+export class StaleRunError extends Error {
+  override name = 'StaleRunError';
+  constructor(
+    readonly runId: string,
+    /** The revision the refused save was based on. */
+    readonly basedOn: number,
+    /** The stored revision, or null when the run was deleted since. */
+    readonly stored: number | null,
+    /** When the stored revision was saved (its updatedAt), or null when the run was deleted. */
+    readonly storedAt: number | null,
+  ) {
+    super(
+      stored === null
+        ? `The saved run was deleted after this tab last saved it (revision ${basedOn}), so this save was refused.`
+        : `Another tab saved this run (revision ${stored}) after the revision this save was based on (${basedOn}), so this save was refused.`,
+    );
+  }
+}
 
 const errorName = (e: unknown): string => (e && typeof e === 'object' && 'name' in e ? String((e as { name: unknown }).name) : '');
 
@@ -51,7 +74,7 @@ const UNAVAILABLE = new Set(['InvalidStateError', 'SecurityError', 'NotAllowedEr
  * StorageUnavailableError, or leaves it as it is (always returning an Error).
  */
 export function mapStorageError(e: unknown, ctx: { bytes?: number } = {}): Error {
-  if (e instanceof StorageQuotaError || e instanceof StorageUnavailableError || e instanceof CorruptRunError) return e;
+  if (e instanceof StorageQuotaError || e instanceof StorageUnavailableError || e instanceof CorruptRunError || e instanceof StaleRunError) return e;
   if (isQuotaError(e)) return new StorageQuotaError(ctx.bytes);
   if (UNAVAILABLE.has(errorName(e))) return new StorageUnavailableError(e instanceof Error ? `${errorName(e)}: ${e.message}` : errorName(e));
   return e instanceof Error ? e : new Error(String(e));

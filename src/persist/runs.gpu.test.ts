@@ -3,7 +3,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_CONFIG } from '../core/config';
 import { DEFAULT_TRAIN } from '../core/settings';
-import { Rng, freshSeed } from '../core/rng';
+import { Rng } from '../core/rng';
+import { testSeed } from '../engine/testing/seed';
+import { uniqueName } from '../engine/testing/unique';
 import { DEFAULT_DEMO_SAMPLE, DEMO_FORMAT, DEMO_VERSION, type DemoState } from './demo';
 import {
   CorruptRunError,
@@ -31,7 +33,7 @@ const deleteDb = (name: string) =>
   });
 
 async function freshStore(): Promise<{ store: RunStore; name: string }> {
-  const name = `runs-test-${freshSeed()}`;
+  const name = uniqueName('runs-test');
   const store = await openRunStore({ name });
   cleanups.push(async () => {
     store.close();
@@ -80,37 +82,39 @@ function makeRun(rng: Rng, id: string, over: Partial<SavedRun> = {}): SavedRun {
 
 describe('run store round trip', () => {
   it('saves, lists, loads, renames and removes runs', async () => {
-    const seed = freshSeed();
+    const seed = testSeed();
     const rng = new Rng(seed);
     const { store } = await freshStore();
     expect(await store.list()).toEqual([]);
     const a = makeRun(rng, 'a', { updatedAt: 1000 });
     const b = makeRun(rng, 'b', { updatedAt: 2000, params: undefined, adam: undefined });
-    await store.save(a);
-    await store.save(b);
+    expect(await store.save(a, 0)).toBe(1);
+    expect(await store.save(b, 0)).toBe(1);
 
     const list = await store.list();
     expect(list.map((s) => s.id), `seed ${seed}`).toEqual(['b', 'a']); // most recent first
-    expect(list[1]).toMatchObject({ id: 'a', name: 'run a', updatedAt: 1000, step: a.step, model: a.demo.model, tokenizer: { kind: 'char' }, hasWeights: true, hasOptimizer: true });
+    expect(list[1]).toMatchObject({ id: 'a', name: 'run a', updatedAt: 1000, revision: 1, step: a.step, model: a.demo.model, tokenizer: { kind: 'char' }, hasWeights: true, hasOptimizer: true });
     const json = new TextEncoder().encode(JSON.stringify({ id: 'a', demo: a.demo, history: a.history, samples: a.samples })).length;
     expect(list[1].bytes).toBe(3 * a.params!.byteLength + json);
     expect(list[0]).toMatchObject({ hasWeights: false, hasOptimizer: false });
 
     const loaded = await store.load('a');
-    expect(loaded, `seed ${seed}`).toEqual(a);
+    expect(loaded, `seed ${seed}`).toEqual({ ...a, revision: 1 });
     expect(loaded!.params).toBeInstanceOf(Float32Array);
     expect(loaded!.params).not.toBe(a.params);
-    expect(await store.load('b')).toEqual(b);
+    expect(await store.load('b')).toEqual({ ...b, revision: 1 });
     expect(await store.load('nope')).toBeNull();
 
     await store.rename('a', 'Shakespeare, 2 layers');
-    expect((await store.list())[1]).toMatchObject({ name: 'Shakespeare, 2 layers', updatedAt: 1000 });
+    // A rename is not a save: the revision stays, so the tab training the run can still save it.
+    expect((await store.list())[1]).toMatchObject({ name: 'Shakespeare, 2 layers', updatedAt: 1000, revision: 1 });
     expect((await store.load('a'))!.name).toBe('Shakespeare, 2 layers');
     await expect(store.rename('nope', 'x')).rejects.toThrow(/no saved run with id nope/);
 
     // Saving again replaces the run whole: dropping the weights drops them from the store.
-    await store.save({ ...a, params: undefined, adam: undefined, step: a.step + 1 });
+    expect(await store.save({ ...a, params: undefined, adam: undefined, step: a.step + 1 }, 1)).toBe(2);
     const again = await store.load('a');
+    expect(again!.revision).toBe(2);
     expect(again!.params).toBeUndefined();
     expect(again!.step).toBe(a.step + 1);
 
@@ -121,12 +125,12 @@ describe('run store round trip', () => {
   });
 
   it('stores weights as ArrayBuffers (not JSON), copies views, and keeps them apart from the summary', async () => {
-    const rng = new Rng(freshSeed());
+    const rng = new Rng(testSeed());
     const { store, name } = await freshStore();
     const big = Float32Array.from({ length: 4096 }, () => rng.normal());
     const run = makeRun(rng, 'v', { params: big.subarray(100, 300), adam: undefined });
     const expected = run.params!.slice();
-    await store.save(run);
+    await store.save(run, 0);
     big.fill(0); // the store must have copied
     const db = await rawOpen(name);
     cleanups.push(() => db.close());
@@ -146,9 +150,9 @@ describe('run store round trip', () => {
   });
 
   it('list() touches only the summaries store', async () => {
-    const rng = new Rng(freshSeed());
+    const rng = new Rng(testSeed());
     const { store } = await freshStore();
-    for (const id of ['x', 'y', 'z']) await store.save(makeRun(rng, id));
+    for (const id of ['x', 'y', 'z']) await store.save(makeRun(rng, id), 0);
     const scopes: string[] = [];
     const reads: string[] = [];
     const tx = IDBDatabase.prototype.transaction;
@@ -172,11 +176,11 @@ describe('run store round trip', () => {
   });
 
   it('remembers the last active run across connections and forgets it when deleted', async () => {
-    const rng = new Rng(freshSeed());
+    const rng = new Rng(testSeed());
     const { store, name } = await freshStore();
     expect(await store.getLastActiveId()).toBeNull();
-    await store.save(makeRun(rng, 'r1'));
-    await store.save(makeRun(rng, 'r2'));
+    await store.save(makeRun(rng, 'r1'), 0);
+    await store.save(makeRun(rng, 'r2'), 0);
     await store.setLastActiveId('r1');
     const other = await openRunStore({ name });
     cleanups.push(() => other.close());
@@ -203,9 +207,9 @@ describe('run store round trip', () => {
   });
 
   it('a damaged record is reported, not returned', async () => {
-    const rng = new Rng(freshSeed());
+    const rng = new Rng(testSeed());
     const { store, name } = await freshStore();
-    await store.save(makeRun(rng, 'd'));
+    await store.save(makeRun(rng, 'd'), 0);
     const db = await rawOpen(name);
     cleanups.push(() => db.close());
     await new Promise<void>((resolve) => {
@@ -222,7 +226,7 @@ describe('run store errors', () => {
   it('maps quota errors, with the size and a way out', () => {
     const quota = mapStorageError(new DOMException('The quota has been exceeded.', 'QuotaExceededError'), { bytes: 12_345_678 });
     expect(quota).toBeInstanceOf(StorageQuotaError);
-    expect(quota.message).toBe('Not enough storage space to save this run (it needs about 12.3 MB). Delete old saved runs to make room, then save again.');
+    expect(quota.message).toBe('Not enough storage space to save this run (it needs about 12 MiB). Delete old saved runs to make room, then save again.');
     expect(mapStorageError({ name: 'NS_ERROR_DOM_QUOTA_REACHED' })).toBeInstanceOf(StorageQuotaError);
     // By name alone (a transaction's error as some engines report it), and by legacy code 22 alone.
     expect(mapStorageError(Object.assign(new Error('full'), { name: 'QuotaExceededError' }))).toBeInstanceOf(StorageQuotaError);
@@ -234,7 +238,7 @@ describe('run store errors', () => {
   });
 
   it('a quota error during save becomes StorageQuotaError and writes nothing', async () => {
-    const rng = new Rng(freshSeed());
+    const rng = new Rng(testSeed());
     const { store } = await freshStore();
     const run = makeRun(rng, 'q');
     const put = IDBObjectStore.prototype.put;
@@ -242,13 +246,13 @@ describe('run store errors', () => {
       if (this.name === STORE.weights) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
       return put.apply(this, args);
     });
-    const err = await store.save(run).catch((e: unknown) => e);
+    const err = await store.save(run, 0).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StorageQuotaError);
     expect((err as StorageQuotaError).bytes).toBeGreaterThan(3 * run.params!.byteLength);
-    expect((err as Error).message).toMatch(/it needs about [\d.]+ kB\)\. Delete old saved runs/);
+    expect((err as Error).message).toMatch(/it needs about [\d.]+ KiB\)\. Delete old saved runs/);
     vi.restoreAllMocks();
     expect(await store.list()).toEqual([]); // the summary and body puts were rolled back
-    await store.save(run); // and the store still works
+    await store.save(run, 0); // and the store still works (the refused save wrote no revision)
     expect((await store.list()).length).toBe(1);
   });
 
@@ -268,7 +272,7 @@ describe('run store errors', () => {
   });
 
   it('an upgrade blocked by another open connection gives StorageUnavailableError', async () => {
-    const name = `runs-test-blocked-${freshSeed()}`;
+    const name = uniqueName('runs-test-blocked');
     // Someone else created the database without our stores and keeps it open, ignoring versionchange.
     const other = await rawOpen(name);
     let closed = false;

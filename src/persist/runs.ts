@@ -7,10 +7,16 @@
 //                                                         3 × 4 bytes a parameter with Adam state
 //   settings       key → value ('lastActiveId')
 // A run is written in one transaction over its stores, so it is saved whole or not at all.
+//
+// Revisions: each summary carries `revision`, 1 after the first save and one more on each
+// save. A save names the revision it was based on, and the same transaction that writes it
+// first reads the stored revision and refuses (StaleRunError) when they differ, so two tabs
+// can never silently overwrite each other. Summaries written before revisions existed have
+// none and read as revision 0.
 import { parseDemo, type DemoState } from './demo';
-import { CorruptRunError, StorageUnavailableError, mapStorageError } from './runs-errors';
+import { CorruptRunError, StaleRunError, StorageUnavailableError, mapStorageError } from './runs-errors';
 
-export { CorruptRunError, StorageQuotaError, StorageUnavailableError, isQuotaError, mapStorageError } from './runs-errors';
+export { CorruptRunError, StaleRunError, StorageQuotaError, StorageUnavailableError, isQuotaError, mapStorageError } from './runs-errors';
 
 export const RUNS_DB_NAME = 'gpt-playground';
 export const STORE = { summaries: 'run-summaries', bodies: 'run-bodies', weights: 'run-weights', settings: 'settings' } as const;
@@ -36,10 +42,17 @@ export interface SavedRun {
   samples: string[];
 }
 
+/** A run as loaded: what was saved, and the revision it was saved at (what the next save is based on). */
+export interface LoadedRun extends SavedRun {
+  revision: number;
+}
+
 export interface RunSummary {
   id: string;
   name: string;
   updatedAt: number;
+  /** Saves so far (0 for a run saved before revisions existed). */
+  revision: number;
   step: number;
   /** The model's sizes and variants (the vocabulary size comes from the tokenizer). */
   model: DemoState['model'];
@@ -51,10 +64,16 @@ export interface RunSummary {
 }
 
 export interface RunStore {
-  save(run: SavedRun): Promise<void>;
+  /**
+   * Writes the run whole, as revision `basedOn + 1`, and resolves with that revision.
+   * `basedOn` is the revision this content started from: 0 for a new run, else what load()
+   * or the previous save returned. A stored revision that differs (or a run deleted since)
+   * rejects with StaleRunError and writes nothing.
+   */
+  save(run: SavedRun, basedOn: number): Promise<number>;
   /** Every run's summary, most recently updated first; reads no weights, corpus or history. */
   list(): Promise<RunSummary[]>;
-  load(id: string): Promise<SavedRun | null>;
+  load(id: string): Promise<LoadedRun | null>;
   /** Changes the name only (updatedAt stays: it records training progress). */
   rename(id: string, name: string): Promise<void>;
   /** Deletes the run (no-op if absent) and forgets it as the last active run. */
@@ -153,32 +172,42 @@ const describe = (e: unknown): string => (e instanceof Error ? `${e.name}: ${e.m
 /**
  * Runs `body` in one transaction; `body` issues its requests synchronously and returns a
  * function that reads their results once the transaction has committed. A request that
- * throws aborts the whole transaction, so nothing is half-written.
+ * throws aborts the whole transaction, so nothing is half-written. Request callbacks that
+ * decide not to write (or whose writes throw) call `fail`: the transaction is aborted and
+ * the promise rejects with that error rather than a bare AbortError.
  */
 function transact<T>(
   db: IDBDatabase,
   stores: string[],
   mode: IDBTransactionMode,
-  body: (tx: IDBTransaction) => () => T,
+  body: (tx: IDBTransaction, fail: (e: unknown) => void) => () => T,
   ctx: { bytes?: number } = {},
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let tx: IDBTransaction;
     let finish: () => T;
+    let failure: Error | null = null;
+    const abort = () => {
+      try {
+        tx.abort();
+      } catch {
+        // already finished or aborted: nothing was committed either way
+      }
+    };
     try {
       tx = db.transaction(stores, mode);
     } catch (e) {
       reject(mapStorageError(e, ctx));
       return;
     }
+    const fail = (e: unknown) => {
+      failure ??= mapStorageError(e, ctx);
+      abort();
+    };
     try {
-      finish = body(tx);
+      finish = body(tx, fail);
     } catch (e) {
-      try {
-        tx.abort();
-      } catch {
-        // already finished or aborted: nothing was committed either way
-      }
+      abort();
       reject(mapStorageError(e, ctx));
       return;
     }
@@ -190,18 +219,22 @@ function transact<T>(
       }
     };
     // Quota errors usually arrive here, asynchronously, as the transaction's error.
-    tx.onabort = () => reject(mapStorageError(tx.error ?? new DOMException('The transaction was aborted', 'AbortError'), ctx));
+    tx.onabort = () => reject(failure ?? mapStorageError(tx.error ?? new DOMException('The transaction was aborted', 'AbortError'), ctx));
     tx.onerror = (ev) => ev.preventDefault(); // handled by onabort, which follows
   });
 }
 
 const toBuffer = (a: Float32Array): ArrayBuffer => a.slice().buffer; // exactly the view's elements, a copy
 
+/** A stored summary's revision; summaries from before revisions existed have none. */
+const revisionOf = (s: Partial<RunSummary>): number => (typeof s.revision === 'number' && Number.isInteger(s.revision) && s.revision >= 0 ? s.revision : 0);
+
 class IdbRunStore implements RunStore {
   constructor(private readonly db: IDBDatabase) {}
 
-  save(run: SavedRun): Promise<void> {
+  save(run: SavedRun, basedOn: number): Promise<number> {
     if (typeof run.id !== 'string' || run.id === '') return Promise.reject(new Error('save: a run needs a non-empty id'));
+    if (!Number.isInteger(basedOn) || basedOn < 0) return Promise.reject(new Error('save: the revision a save is based on is a whole number ≥ 0'));
     if (run.adam && !run.params) return Promise.reject(new Error('save: Adam state without parameters'));
     if (run.adam && run.params && (run.adam.m.length !== run.params.length || run.adam.v.length !== run.params.length)) {
       return Promise.reject(new Error('save: Adam m and v must have as many elements as the parameters'));
@@ -209,10 +242,12 @@ class IdbRunStore implements RunStore {
     const body: BodyRecord = { id: run.id, demo: run.demo, history: run.history, samples: run.samples };
     const weightBytes = (run.params?.byteLength ?? 0) + (run.adam ? run.adam.m.byteLength + run.adam.v.byteLength : 0);
     const bytes = weightBytes + new TextEncoder().encode(JSON.stringify(body)).length;
+    const revision = basedOn + 1;
     const summary: RunSummary = {
       id: run.id,
       name: run.name,
       updatedAt: run.updatedAt,
+      revision,
       step: run.step,
       model: run.demo.model,
       tokenizer: run.demo.tokenizer,
@@ -227,13 +262,30 @@ class IdbRunStore implements RunStore {
       this.db,
       [STORE.summaries, STORE.bodies, STORE.weights],
       'readwrite',
-      (tx) => {
-        tx.objectStore(STORE.summaries).put(summary);
-        tx.objectStore(STORE.bodies).put(body);
-        // A run saved without weights replaces one that had them: drop the stale ones.
-        if (weights) tx.objectStore(STORE.weights).put(weights);
-        else tx.objectStore(STORE.weights).delete(run.id);
-        return () => undefined;
+      (tx, fail) => {
+        const summaries = tx.objectStore(STORE.summaries);
+        const current = summaries.get(run.id);
+        // Compare and write in this one transaction: no other save can land in between.
+        current.onsuccess = () => {
+          const stored = current.result as Partial<RunSummary> | undefined;
+          const storedRevision = stored ? revisionOf(stored) : null;
+          // A new run (basedOn 0) may be written where there is none; anything else must match.
+          if (storedRevision === null ? basedOn !== 0 : storedRevision !== basedOn) {
+            fail(new StaleRunError(run.id, basedOn, storedRevision, stored?.updatedAt ?? null));
+            return;
+          }
+          try {
+            summaries.put(summary);
+            tx.objectStore(STORE.bodies).put(body);
+            // A run saved without weights replaces one that had them: drop the stale ones.
+            if (weights) tx.objectStore(STORE.weights).put(weights);
+            else tx.objectStore(STORE.weights).delete(run.id);
+          } catch (e) {
+            // Thrown from a request callback it would abort with a bare AbortError: keep the cause.
+            fail(e);
+          }
+        };
+        return () => revision;
       },
       { bytes },
     );
@@ -242,11 +294,11 @@ class IdbRunStore implements RunStore {
   list(): Promise<RunSummary[]> {
     return transact(this.db, [STORE.summaries], 'readonly', (tx) => {
       const req = tx.objectStore(STORE.summaries).getAll();
-      return () => (req.result as RunSummary[]).sort((a, b) => b.updatedAt - a.updatedAt);
+      return () => (req.result as RunSummary[]).map((s) => ({ ...s, revision: revisionOf(s) })).sort((a, b) => b.updatedAt - a.updatedAt);
     });
   }
 
-  async load(id: string): Promise<SavedRun | null> {
+  async load(id: string): Promise<LoadedRun | null> {
     const [summary, body, weights] = await transact(this.db, [STORE.summaries, STORE.bodies, STORE.weights], 'readonly', (tx) => {
       const reqs = [STORE.summaries, STORE.bodies, STORE.weights].map((s) => tx.objectStore(s).get(id));
       return () => reqs.map((r) => r.result as unknown) as [RunSummary | undefined, BodyRecord | undefined, WeightsRecord | undefined];
@@ -260,7 +312,16 @@ class IdbRunStore implements RunStore {
     } catch (e) {
       throw damaged(e instanceof Error ? e.message : String(e));
     }
-    const run: SavedRun = { id, name: summary.name, updatedAt: summary.updatedAt, step: summary.step, demo, history: body.history, samples: body.samples };
+    const run: LoadedRun = {
+      id,
+      name: summary.name,
+      updatedAt: summary.updatedAt,
+      revision: revisionOf(summary),
+      step: summary.step,
+      demo,
+      history: body.history,
+      samples: body.samples,
+    };
     if (weights) {
       const f32 = (b: unknown, what: string) => {
         if (!(b instanceof ArrayBuffer) || b.byteLength % 4 !== 0) throw damaged(`its ${what} are not float32 data`);

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type GPTConfig } from '../core/config';
 import { initParams, paramLayout } from '../core/params';
 import { DEFAULT_TRAIN } from '../core/settings';
-import { freshSeed } from '../core/rng';
+import { testSeed } from '../engine/testing/seed';
 import { DEFAULT_DEMO_SAMPLE, DEMO_FORMAT, DEMO_VERSION, type DemoState } from './demo';
 import { quantizeParams } from '../engine/codecs/quantize';
 import { InvalidShareLinkError, SHARE_PREFIX, decodeShareLink, encodeShareLink } from './share';
@@ -13,7 +13,7 @@ import { sealEnvelope } from './share-envelope';
 
 describe('share link in the browser', () => {
   it('round-trips weights, reports a cut link, and refuses a zip bomb', async () => {
-    const seed = freshSeed();
+    const seed = testSeed();
     const { vocabSize, ...model } = { ...DEFAULT_CONFIG, nLayer: 1, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 30 };
     const demo: DemoState = {
       format: DEMO_FORMAT,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type GPTConfig } from '../core/config';
 import { initParams, paramLayout } from '../core/params';
 import { DEFAULT_TRAIN } from '../core/settings';
-import { Rng, freshSeed } from '../core/rng';
+import { Rng } from '../core/rng';
+import { testSeed } from '../engine/testing/seed';
 import { DEFAULT_DEMO_SAMPLE, DEMO_FORMAT, DEMO_VERSION, type DemoState } from './demo';
 import { dequantizeParams, quantizeParams } from '../engine/codecs/quantize';
 import { DEFAULT_LINK_BUDGET, InvalidShareLinkError, SHARE_PREFIX, decodeShareLink, encodeShareLink } from './share';
@@ -68,7 +69,7 @@ describe('share-link byte helpers', () => {
   });
 
   it('base64url round-trips every length and matches Node’s encoder', () => {
-    const seed = freshSeed();
+    const seed = testSeed();
     const rng = new Rng(seed);
     for (let n = 0; n < 40; n++) {
       const bytes = Uint8Array.from({ length: n * 37 }, () => rng.int(256));
@@ -106,7 +107,7 @@ describe('share link round trip', () => {
 
   for (const [label, v] of variants) {
     it(`carries weights within quantisation error: ${label}`, async () => {
-      const seed = freshSeed();
+      const seed = testSeed();
       const rng = new Rng(seed);
       const m = { ...model, ...v };
       const demo = makeDemo({ tokenizer: { kind: 'bpe', vocabSize: 300 } }, m);
@@ -131,7 +132,7 @@ describe('share link round trip', () => {
   }
 
   it('leaves the weights out when they do not fit the budget, and says so', async () => {
-    const seed = freshSeed();
+    const seed = testSeed();
     const demo = makeDemo();
     const w = makeWeights(model, new Rng(seed));
     const full = await encodeShareLink(demo, w);
@@ -158,7 +159,7 @@ describe('share link round trip', () => {
 
 describe('share link failures', () => {
   it('a link cut off anywhere is reported as incomplete', async () => {
-    const seed = freshSeed();
+    const seed = testSeed();
     const rng = new Rng(seed);
     const { fragment } = await encodeShareLink(makeDemo(), makeWeights(model, rng));
     const body = fragment.length - SHARE_PREFIX.length;
@@ -173,7 +174,7 @@ describe('share link failures', () => {
   });
 
   it('a changed byte anywhere after the version is caught by the checksum', async () => {
-    const seed = freshSeed();
+    const seed = testSeed();
     const rng = new Rng(seed);
     const { fragment } = await encodeShareLink(makeDemo(), makeWeights(model, rng));
     const bytes = (fromBase64Url(fragment.slice(SHARE_PREFIX.length)) as { bytes: Uint8Array }).bytes;
@@ -241,7 +242,7 @@ describe('share link failures', () => {
   });
 
   it('weights that do not fit the demo’s model name the problem', async () => {
-    const seed = freshSeed();
+    const seed = testSeed();
     const { fragment } = await encodeShareLink(makeDemo(), makeWeights(model, new Rng(seed)));
     const contents = await contentsOf(fragment);
     const view = new DataView(contents.buffer);

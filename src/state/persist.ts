@@ -1,43 +1,23 @@
 // Keeping and sharing a demo: share links, checkpoint and ONNX files, and the autosave of the
 // running session to IndexedDB (periodically, on pause, and when the tab is hidden), with the
-// restore on load: a link in the address, else the last active run.
-import { create } from 'zustand';
+// restore on load: a link in the address, else this tab's run, else the last active run.
+// Which tab may save which run, and saving itself, are in run-session.ts.
 import type { OnnxCheck, OnnxProvider } from '../core/protocol';
 import { checkpointDemo, parseDemo } from '../persist/demo';
-import { openRunStore, type RunStore, type RunSummary } from '../persist/runs';
 import { decodeShareLink, encodeShareLink, SHARE_PREFIX } from '../persist/share';
+import { applyDemo, currentDemo } from './demo';
+import { engine } from './engine';
+import { usePersistStore, type ConflictChoice } from './persist-store';
+import { modelName } from './run-snapshot';
+import { runSession, type SavedRunRow } from './run-session';
+import { useAppStore } from './store';
 
 export type { RunSummary } from '../persist/runs';
 export { DEFAULT_LINK_BUDGET } from '../persist/share';
-import { applyDemo, currentDemo } from './demo';
-import { engine } from './engine';
-import { metricsStore } from './metrics';
-import { useAppStore } from './store';
-
-export interface PersistState {
-  runId: string | null;
-  lastSavedAt: number | null;
-  saving: boolean;
-  storageError: string | null;
-  linkError: string | null;
-  /** Bumped whenever the list of saved runs changes. */
-  runsVersion: number;
-}
-
-export const usePersistStore = create<PersistState>()(() => ({ runId: null, lastSavedAt: null, saving: false, storageError: null, linkError: null, runsVersion: 0 }));
+export { usePersistStore, type ConflictChoice, type OwnershipNotice, type PersistState, type RunAccess, type RunConflict } from './persist-store';
+export type { SavedRunRow } from './run-session';
 
 const AUTOSAVE_MS = 30_000;
-let store: Promise<RunStore> | null = null;
-/** The run id the next model build belongs to (set when a saved run is reopened). */
-let pendingRunId: string | null = null;
-
-function runs(): Promise<RunStore> {
-  store ??= openRunStore().catch((e: unknown) => {
-    store = null;
-    throw e;
-  });
-  return store;
-}
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
@@ -45,11 +25,6 @@ function requireModel() {
   const s = useAppStore.getState();
   if (!s.modelReport || !s.dataReport) throw new Error('There is no model yet: train it (or press Step once) first.');
   return { config: s.modelReport.config, tokenizer: s.dataReport.tokenizer };
-}
-
-function modelName(): string {
-  const m = useAppStore.getState().model;
-  return `L${m.nLayer}-H${m.nHead}-C${m.nEmbd}`;
 }
 
 export async function shareLink(): Promise<{ url: string; bytes: number; includesWeights: boolean; overBudget: boolean }> {
@@ -75,7 +50,7 @@ export async function importCheckpointFile(file: File): Promise<void> {
     );
   }
   applyDemo(checkpointDemo(imp.demo, imp.config, imp.tokenizer?.kind ?? null), { params: imp.params, step: imp.step });
-  pendingRunId = null;
+  runSession.forgetPendingRun();
   if (!(await useAppStore.getState().createModel())) {
     const s = useAppStore.getState();
     throw new Error(s.modelError?.message ?? s.dataError ?? 'the model could not be built from this checkpoint');
@@ -97,88 +72,27 @@ export async function verifyOnnx(provider: OnnxProvider): Promise<OnnxCheck> {
   return engine().request('verifyOnnx', { provider, prompt: useAppStore.getState().prompt });
 }
 
-export async function listRuns(): Promise<RunSummary[]> {
-  return (await runs()).list();
-}
+/** Every saved run, most recent first, each marked when another tab has it open. */
+export const listRuns = (): Promise<SavedRunRow[]> => runSession.list();
+export const renameRun = (id: string, name: string): Promise<void> => runSession.rename(id, name);
+export const deleteRun = (id: string): Promise<void> => runSession.remove(id);
+/** Opens a saved run from the list; if another tab has it, asks first (the row shows the choices). */
+export const openRun = (id: string): Promise<void> => runSession.open(id, 'open');
+/** Saves the current run now, if this tab owns it (see run-session.ts). */
+export const saveNow = (): Promise<void> => runSession.save();
+/** The user's answer about a run open in another tab; 'cancel' keeps what this tab has. */
+export const resolveConflict = (choice: ConflictChoice | 'cancel'): Promise<void> => runSession.resolveConflict(choice);
+/** From a read-only run: take it over, or fork a copy that this tab owns. */
+export const claimReadOnlyRun = (choice: 'take-over' | 'fork'): Promise<void> => runSession.claimReadOnly(choice);
+export const dismissOwnershipNotice = (): void => usePersistStore.setState({ ownershipNotice: null });
 
-export async function renameRun(id: string, name: string): Promise<void> {
-  await (await runs()).rename(id, name);
-  usePersistStore.setState((p) => ({ runsVersion: p.runsVersion + 1 }));
-}
-
-export async function deleteRun(id: string): Promise<void> {
-  const r = await runs();
-  await r.remove(id);
-  // Deleting the current run keeps autosave going, under a new id.
-  if (usePersistStore.getState().runId === id) usePersistStore.setState({ runId: newRunId() });
-  usePersistStore.setState((p) => ({ runsVersion: p.runsVersion + 1 }));
-}
-
-export async function openRun(id: string): Promise<void> {
-  await saveNow(); // the session being left keeps its latest steps
-  const run = await (await runs()).load(id);
-  if (!run) throw new Error('That run is no longer saved.');
-  applyDemo(run.demo, run.params ? { params: run.params, m: run.adam?.m, v: run.adam?.v, step: run.step } : null);
-  metricsStore.setState({
-    steps: run.history.steps.map((x) => ({ step: x.step, loss: x.loss, lr: NaN, tokensPerSec: NaN, stepMs: NaN })),
-    evals: run.history.evals,
-    lrMarks: [],
-    version: metricsStore.getState().version + 1,
-  });
-  pendingRunId = id;
-  usePersistStore.setState({ runId: id });
-  await (await runs()).setLastActiveId(id);
-  if (run.params) await useAppStore.getState().createModel();
-}
-
-/** Saves the current run (weights, Adam state, history, last sample). */
-export async function saveNow(): Promise<void> {
-  const s = useAppStore.getState();
-  const p = usePersistStore.getState();
-  if (!s.modelReport || p.saving || !p.runId) return;
-  usePersistStore.setState({ saving: true });
-  try {
-    const state = await engine().request('getState');
-    const m = metricsStore.getState();
-    const sample = s.sampleTokens.map((t) => t.text).join('');
-    const name = (await (await runs()).list()).find((r) => r.id === p.runId)?.name ?? defaultRunName();
-    await (await runs()).save({
-      id: p.runId,
-      name,
-      updatedAt: Date.now(),
-      demo: currentDemo(),
-      step: state.step,
-      params: state.params,
-      adam: state.m && state.v ? { m: state.m, v: state.v } : undefined,
-      history: { steps: m.steps.map((x) => ({ step: x.step, loss: x.loss })), evals: m.evals },
-      samples: sample ? [sample] : [],
-    });
-    await (await runs()).setLastActiveId(p.runId);
-    usePersistStore.setState((q) => ({ lastSavedAt: Date.now(), storageError: null, runsVersion: q.runsVersion + 1 }));
-  } catch (e) {
-    usePersistStore.setState({ storageError: `Autosave failed: ${message(e)}` });
-  } finally {
-    usePersistStore.setState({ saving: false });
-  }
-}
-
-function newRunId(): string {
-  return `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-}
-
-function defaultRunName(): string {
-  const s = useAppStore.getState();
-  const what = s.source.kind === 'sample' ? s.source.id : s.source.kind === 'file' ? s.source.name : 'pasted text';
-  return `${what} · ${modelName()} · ${new Date().toLocaleString('en')}`;
-}
-
-/** Restores a shared link from the address, else the last active run. */
+/** Restores a shared link from the address, else this tab's run (a reload), else the last active run. */
 async function restore(): Promise<void> {
   if (location.hash.startsWith(SHARE_PREFIX)) {
     try {
       const { demo, weights } = await decodeShareLink(location.hash);
       applyDemo(parseDemo(demo), weights ? { quantized: weights.quantized, step: weights.step } : null);
-      pendingRunId = null;
+      runSession.forgetPendingRun();
       // With weights the model is ready to sample and inspect at once.
       if (weights) await useAppStore.getState().createModel();
     } catch (e) {
@@ -187,23 +101,26 @@ async function restore(): Promise<void> {
     return;
   }
   try {
-    const id = await (await runs()).getLastActiveId();
-    if (id) await openRun(id);
+    const id = await runSession.runToRestore();
+    if (id) await runSession.open(id, 'restore');
   } catch (e) {
     usePersistStore.setState({ storageError: `Your saved run could not be reopened: ${message(e)}` });
   }
 }
 
-/** Starts the autosave and the restore; returns a function that stops the autosave. */
+/**
+ * Starts the autosave, listening to other tabs and (once per page: React's StrictMode mounts
+ * twice) the restore; returns a function that stops the autosave and the listening.
+ */
 export function startPersistence(): () => void {
-  void restore();
-  // A new model (not one reopened from storage) starts a new run.
+  runSession.restoreOnce(restore);
+  const disconnect = runSession.connect();
   const offModel = useAppStore.subscribe((s, prev) => {
-    if (s.modelReport && !prev.modelReport) {
-      const id = pendingRunId ?? newRunId();
-      pendingRunId = null;
-      usePersistStore.setState({ runId: id });
-    }
+    // A new model (not one reopened from storage) starts a new run.
+    if (s.modelReport && !prev.modelReport) runSession.onModelBuilt();
+    const started = s.trainState === 'running' && prev.trainState !== 'running';
+    const stepped = !!s.modelReport && s.modelReport === prev.modelReport && s.step > prev.step;
+    if ((started || stepped) && usePersistStore.getState().access === 'read-only') void runSession.forkForTraining();
     const stopped = prev.trainState === 'running' && s.trainState !== 'running';
     if (stopped) void saveNow();
   });
@@ -216,6 +133,7 @@ export function startPersistence(): () => void {
   document.addEventListener('visibilitychange', onHide);
   return () => {
     offModel();
+    disconnect();
     clearInterval(timer);
     document.removeEventListener('visibilitychange', onHide);
   };

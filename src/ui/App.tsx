@@ -8,6 +8,7 @@ import { TrainPanel } from './train/TrainPanel';
 import { SamplePanel } from './sample/SamplePanel';
 import { AttentionPanel } from './attention/AttentionPanel';
 import { SharePanel } from './share/SharePanel';
+import { RunOwnershipBanner } from './share/RunElsewhere';
 import { ProfilerPanel } from './profiler/ProfilerPanel';
 import { FieldError } from './controls/controls';
 
@@ -32,6 +33,7 @@ export function App() {
       </header>
       <main>
         <LinkBanner />
+        <RunOwnershipBanner />
         <GpuStatusPanel onRetry={() => void probeGpu()} />
         <div className="layout">
           <DataPanel />

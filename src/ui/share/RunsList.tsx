@@ -1,10 +1,12 @@
 // The saved runs: open one, rename it in place, delete it after an inline confirmation. The
-// current run is marked. Names are the user's text and are rendered as React text.
+// current run is marked, and so are runs another tab has open; opening one of those asks, in
+// its row, how to open it. Names are the user's text and are rendered as React text.
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
-import type { RunSummary } from '../../state/persist';
-import { deleteRun, openRun, renameRun, saveNow, usePersistStore } from '../../state/persist';
+import type { RunConflict, SavedRunRow } from '../../state/persist';
+import { deleteRun, openRun, renameRun, usePersistStore } from '../../state/persist';
 import { FieldError } from '../controls/controls';
 import { ActionButton } from './ActionButton';
+import { RunConflictPrompt } from './RunElsewhere';
 import { MAX_RUN_NAME, checkRunName, errorMessage, formatBytes, formatStep, formatUpdated, modelSummary, tokenizerSummary } from './format';
 import { useSavedRuns } from './useSavedRuns';
 
@@ -24,8 +26,12 @@ function useNow(every: number): number {
 }
 
 interface RowProps {
-  run: RunSummary;
+  run: SavedRunRow;
   current: boolean;
+  /** This tab shows the run without saving it (another tab has it). */
+  readOnly: boolean;
+  /** The question about this run being open in another tab, after Open. */
+  conflict: RunConflict | null;
   now: number;
   mode: Mode;
   pending: Op | null;
@@ -38,7 +44,7 @@ interface RowProps {
   onCancel: (focusAction: Op) => void;
 }
 
-function RunRow({ run, current, now, mode, pending, blocked, error, onMode, onOpen, onRename, onDelete, onCancel }: RowProps) {
+function RunRow({ run, current, readOnly, conflict, now, mode, pending, blocked, error, onMode, onOpen, onRename, onDelete, onCancel }: RowProps) {
   const nameId = `share-run-name-${run.id}`;
   const onEditKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (mode.kind !== 'edit') return;
@@ -69,7 +75,12 @@ function RunRow({ run, current, now, mode, pending, blocked, error, onMode, onOp
             {run.name}
           </span>
         )}
-        {current && <span className="badge ok share-run-badge">current</span>}
+        {current && <span className="badge ok share-run-badge">{readOnly ? 'current, read-only' : 'current'}</span>}
+        {run.openElsewhere && (
+          <span className="badge share-run-badge share-run-elsewhere" data-testid="open-elsewhere">
+            open in another tab
+          </span>
+        )}
       </div>
       <p className="share-run-meta">
         <span>{formatStep(run.step)}</span>
@@ -119,6 +130,7 @@ function RunRow({ run, current, now, mode, pending, blocked, error, onMode, onOp
         )}
       </div>
       <FieldError message={mode.kind === 'edit' ? mode.error : error} />
+      {conflict && <RunConflictPrompt conflict={conflict} focusOnShow />}
     </li>
   );
 }
@@ -126,6 +138,8 @@ function RunRow({ run, current, now, mode, pending, blocked, error, onMode, onOp
 export function RunsList() {
   const { runs, error } = useSavedRuns();
   const runId = usePersistStore((s) => s.runId);
+  const readOnly = usePersistStore((s) => s.access === 'read-only');
+  const conflict = usePersistStore((s) => (s.conflict?.origin === 'open' ? s.conflict : null));
   const storageError = usePersistStore((s) => s.storageError);
   const now = useNow(NOW_TICK_MS);
   // One row is edited or confirming at a time, and one action runs at a time.
@@ -146,6 +160,17 @@ export function RunsList() {
     setFocusTo(null);
   }, [focusTo, active]);
 
+  // When the question in a row is answered (or cancelled), keyboard focus goes back to that
+  // row's Open button instead of falling to the page: unless the user had moved elsewhere.
+  const askedAbout = useRef<string | null>(null);
+  useEffect(() => {
+    const answered = askedAbout.current;
+    askedAbout.current = conflict?.runId ?? null;
+    if (!answered || conflict) return;
+    const focus = document.activeElement;
+    if (!focus || focus === document.body || rootRef.current?.contains(focus)) setFocusTo({ id: answered, action: 'open' });
+  }, [conflict]);
+
   const act = async (id: string, op: Op, work: () => Promise<void>): Promise<boolean> => {
     if (busy.current) return false;
     busy.current = true;
@@ -163,14 +188,10 @@ export function RunsList() {
     }
   };
 
-  const open = (id: string) =>
-    void act(id, 'open', async () => {
-      // Opening replaces the session: keep what was trained since the last autosave first.
-      if (runId !== id) await saveNow().catch(() => undefined);
-      await openRun(id);
-    });
+  // Opening replaces the session; openRun saves what was trained since the last autosave first.
+  const open = (id: string) => void act(id, 'open', () => openRun(id));
 
-  const rename = async (run: RunSummary, draft: string) => {
+  const rename = async (run: SavedRunRow, draft: string) => {
     const checked = checkRunName(draft);
     if (!checked.ok) {
       setActive({ id: run.id, mode: { kind: 'edit', draft, error: checked.message } });
@@ -214,6 +235,8 @@ export function RunsList() {
               key={run.id}
               run={run}
               current={run.id === runId}
+              readOnly={readOnly}
+              conflict={conflict?.runId === run.id ? conflict : null}
               now={now}
               mode={active?.id === run.id ? active.mode : { kind: 'view' }}
               pending={pending?.id === run.id ? pending.op : null}

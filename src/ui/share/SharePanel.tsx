@@ -152,6 +152,8 @@ function AutosaveStatus() {
   const saving = usePersistStore((s) => s.saving);
   const lastSavedAt = usePersistStore((s) => s.lastSavedAt);
   const storageError = usePersistStore((s) => s.storageError);
+  const saveNotice = usePersistStore((s) => s.saveNotice);
+  const access = usePersistStore((s) => s.access);
   const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
@@ -161,13 +163,19 @@ function AutosaveStatus() {
     return () => clearInterval(timer);
   }, [lastSavedAt, saving]);
 
-  const view = autosaveView({ saving, lastSavedAt }, now);
+  const view = autosaveView({ saving, lastSavedAt, access }, now);
   return (
     <>
       <p className={`share-autosave ${view.kind === 'saved' ? '' : 'muted'}`} data-testid="autosave-status">
         <span className={`share-dot share-dot-${view.kind}`} aria-hidden="true" />
         {view.kind === 'saving' ? 'Saving…' : view.text}
       </p>
+      {/* A save refused as stale went to a copy: said here, where the saving is reported. */}
+      {saveNotice && (
+        <p className="share-note share-save-notice" role="status" data-testid="save-notice">
+          {saveNotice}
+        </p>
+      )}
       <FieldError message={storageError} testId="storage-error" />
     </>
   );

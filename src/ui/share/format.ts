@@ -41,10 +41,14 @@ export function formatAgo(then: number, now: number): string {
   return d === 1 ? 'yesterday' : `${d} days ago`;
 }
 
-export type AutosaveView = { kind: 'saving' } | { kind: 'saved'; text: string } | { kind: 'idle'; text: string };
+export type AutosaveView = { kind: 'saving' } | { kind: 'saved'; text: string } | { kind: 'idle'; text: string } | { kind: 'off'; text: string };
 
-/** The autosave line. An error is shown apart (FieldError), so it is not decided here. */
-export function autosaveView(p: { saving: boolean; lastSavedAt: number | null }, now: number): AutosaveView {
+/**
+ * The autosave line. An error is shown apart (FieldError), so it is not decided here. A run
+ * another tab owns is shown read-only here: nothing is saved, and the line says so first.
+ */
+export function autosaveView(p: { saving: boolean; lastSavedAt: number | null; access?: 'owner' | 'read-only' }, now: number): AutosaveView {
+  if (p.access === 'read-only') return { kind: 'off', text: 'Autosave is off: another tab has this run open, so this tab shows it read-only and saves nothing.' };
   if (p.saving) return { kind: 'saving' };
   if (p.lastSavedAt !== null) return { kind: 'saved', text: `Saved ${formatAgo(p.lastSavedAt, now)}` };
   // Worded without "saved", so a test waiting for /saved/ waits for a real save.

@@ -1,13 +1,13 @@
 // The saved runs' summaries, fetched again whenever the persistence layer says the list
-// changed (runsVersion: a save, a rename, a delete).
+// changed (runsVersion: a save, a rename, a delete, here or in another tab).
 import { useEffect, useState } from 'react';
-import type { RunSummary } from '../../state/persist';
+import type { SavedRunRow } from '../../state/persist';
 import { listRuns, usePersistStore } from '../../state/persist';
 import { errorMessage } from './format';
 
-export function useSavedRuns(): { runs: RunSummary[] | null; error: string | null } {
+export function useSavedRuns(): { runs: SavedRunRow[] | null; error: string | null } {
   const runsVersion = usePersistStore((s) => s.runsVersion);
-  const [runs, setRuns] = useState<RunSummary[] | null>(null);
+  const [runs, setRuns] = useState<SavedRunRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {

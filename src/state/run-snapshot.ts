@@ -1,0 +1,68 @@
+// Between the running session and a saved run: what the session is as a SavedRun (weights,
+// Adam state, history, last sample), how to show a saved run, and how runs are named and
+// numbered. No decisions about which tab saves what: that is run-session.ts.
+import type { SavedRun } from '../persist/runs';
+import { applyDemo, currentDemo } from './demo';
+import { engine } from './engine';
+import { metricsStore } from './metrics';
+import { useAppStore } from './store';
+
+/** Longest name a copy gets (the list's rename allows 120 characters). */
+const MAX_COPY_NAME = 120;
+
+export function newRunId(): string {
+  return `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Identifies this tab in the news it sends to other tabs. */
+export function newTabId(): string {
+  return `tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** "Name (copy)", shortened so that the suffix always shows. */
+export function copyName(name: string): string {
+  const suffix = ' (copy)';
+  const base = name.length + suffix.length > MAX_COPY_NAME ? `${name.slice(0, MAX_COPY_NAME - suffix.length - 1)}…` : name;
+  return `${base}${suffix}`;
+}
+
+export function modelName(): string {
+  const m = useAppStore.getState().model;
+  return `L${m.nLayer}-H${m.nHead}-C${m.nEmbd}`;
+}
+
+export function defaultRunName(): string {
+  const s = useAppStore.getState();
+  const what = s.source.kind === 'sample' ? s.source.id : s.source.kind === 'file' ? s.source.name : 'pasted text';
+  return `${what} · ${modelName()} · ${new Date().toLocaleString('en')}`;
+}
+
+/** The session as a run to save under `id` and `name`: asks the worker for its weights. */
+export async function snapshotSession(id: string, name: string): Promise<SavedRun> {
+  const s = useAppStore.getState();
+  const state = await engine().request('getState');
+  const m = metricsStore.getState();
+  const sample = s.sampleTokens.map((t) => t.text).join('');
+  return {
+    id,
+    name,
+    updatedAt: Date.now(),
+    demo: currentDemo(),
+    step: state.step,
+    params: state.params,
+    adam: state.m && state.v ? { m: state.m, v: state.v } : undefined,
+    history: { steps: m.steps.map((x) => ({ step: x.step, loss: x.loss })), evals: m.evals },
+    samples: sample ? [sample] : [],
+  };
+}
+
+/** Puts a saved run into the stores; its model is built from its weights by the caller. */
+export function showSavedRun(run: SavedRun): void {
+  applyDemo(run.demo, run.params ? { params: run.params, m: run.adam?.m, v: run.adam?.v, step: run.step } : null);
+  metricsStore.setState({
+    steps: run.history.steps.map((x) => ({ step: x.step, loss: x.loss, lr: NaN, tokensPerSec: NaN, stepMs: NaN })),
+    evals: run.history.evals,
+    lrMarks: [],
+    version: metricsStore.getState().version + 1,
+  });
+}
