@@ -10,7 +10,7 @@ import { RunNewsChannel, type RunNews } from '../persist/run-news';
 import { StaleRunError, openRunStore, type LoadedRun, type RunStore, type RunSummary, type SavedRun } from '../persist/runs';
 import { rememberTabRun, tabRunId } from '../persist/tab-memory';
 import { bumpRunsVersion, usePersistStore, type ConflictChoice, type RunAccess } from './persist-store';
-import { copyName, defaultRunName, newRunId, newTabId, showSavedRun, snapshotSession } from './run-snapshot';
+import { copyName, defaultRunName, newRunId, newTabId, nonFiniteWeights, showSavedRun, snapshotSession } from './run-snapshot';
 import { useAppStore } from './store';
 
 /** A saved run in the list, and whether another tab has it open now. */
@@ -328,6 +328,11 @@ class RunSession {
       const run = await snapshotSession(id, name);
       // Taken over while the worker answered: a save queued behind this one writes the copy.
       if (usePersistStore.getState().runId !== id) return;
+      const broken = nonFiniteWeights(run);
+      if (broken) {
+        usePersistStore.setState({ storageError: `Not saved: the model's ${broken} hold NaN or infinity (training diverged), so the last save, with usable weights, is kept.` });
+        return;
+      }
       try {
         this.saved(id, name, await store.save(run, this.basedOn));
       } catch (e) {

@@ -56,6 +56,22 @@ export async function snapshotSession(id: string, name: string): Promise<SavedRu
   };
 }
 
+/**
+ * The first of a run's weight arrays holding NaN or infinity, or null. A save with such
+ * weights is never written: it would replace a usable save with a broken model.
+ */
+export function nonFiniteWeights(run: Pick<SavedRun, 'params' | 'adam'>): 'weights' | 'Adam m' | 'Adam v' | null {
+  const bad = (a: Float32Array | undefined) => {
+    if (!a) return false;
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i])) return true;
+    return false;
+  };
+  if (bad(run.params)) return 'weights';
+  if (bad(run.adam?.m)) return 'Adam m';
+  if (bad(run.adam?.v)) return 'Adam v';
+  return null;
+}
+
 /** Puts a saved run into the stores; its model is built from its weights by the caller. */
 export function showSavedRun(run: SavedRun): void {
   applyDemo(run.demo, run.params ? { params: run.params, m: run.adam?.m, v: run.adam?.v, step: run.step } : null);
