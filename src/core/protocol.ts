@@ -175,10 +175,11 @@ export type Reply =
 export type Event =
   /**
    * The GPU device was lost (for any reason). 'restoring': the worker is opening a new device
-   * and building the model there from its last good state; 'gave-up': it stopped trying
-   * (lost too often, or no device opens), and the error's message says what to do.
+   * and building the model there from its last good state, that of `step` (null: there was no
+   * GPU model); 'gave-up': it stopped trying (lost too often, or no device opens), and the
+   * error's message says what to do.
    */
-  | { type: 'device-lost'; error: WireError; recovery: 'restoring' | 'gave-up' }
+  | { type: 'device-lost'; error: WireError; recovery: 'restoring' | 'gave-up'; step: number | null }
   /** A new device works; step: where the model was restored (paused), or null when there was no GPU model. */
   | { type: 'device-restored'; step: number | null }
   /** An error or a rejected promise in the worker that nothing handled: a bug, said so that it is seen. */

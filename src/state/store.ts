@@ -53,7 +53,7 @@ export function connectEngineEvents(): () => void {
         s().onSampleToken(e);
         break;
       case 'device-lost':
-        s().setDeviceLost(e.error, e.recovery);
+        s().setDeviceLost(e.error, e.recovery, e.step);
         break;
       case 'device-restored':
         s().setDeviceRestored(e.step);

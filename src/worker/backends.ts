@@ -3,7 +3,8 @@
 import type { Gpu } from '../engine/gpu/device';
 import type { KernelConfig } from '../engine/kernels/config';
 import type { GPTConfig } from '../core/config';
-import { Trainer, type EvalReport, type TrainerEvents } from '../engine/train/trainer';
+import { Trainer, type EvalReport, type StepFault, type TrainerEvents } from '../engine/train/trainer';
+import type { TrainingState } from '../engine/train/cpu-copy';
 import type { ProfileReport } from '../engine/gpu/profiler';
 import type { TrainSettings } from '../core/settings';
 import { CpuTrainer } from '../engine/train/cpu-trainer';
@@ -17,6 +18,8 @@ export interface ModelBackend {
   readonly kind: 'gpu' | 'cpu';
   readonly step: number;
   readonly diverged: { step: number; loss: number } | null;
+  /** A step the GPU refused (an error scope caught it) or whose loss never came back; null on the CPU. */
+  readonly fault: StepFault | null;
   /** Queues one optimizer step; metrics arrive through the events. */
   trainStep(): Promise<void>;
   /** Waits until every queued step has reported. */
@@ -32,7 +35,7 @@ export interface ModelBackend {
   params(): Promise<Float32Array>;
   /** Weights, Adam state and step, to save and later resume the run. */
   state(): Promise<InitialState>;
-  /** After a NaN loss: back to the last good weights; their step, or -1 if there are none. */
+  /** After a NaN loss or a fault: back to the last good weights; their step, or -1 if there are none. */
   restoreLastGood(): Promise<number>;
   /**
    * Profiles one real training step, or the decoding of one token after `prompt` (prefilled
@@ -67,6 +70,21 @@ export class GpuBackend implements ModelBackend {
   }
   get diverged() {
     return this.trainer.diverged;
+  }
+  get fault() {
+    return this.trainer.fault;
+  }
+  /** The device the model lives on. */
+  get gpu(): Gpu {
+    return this.trainer.gpu;
+  }
+  /** The last good state on the CPU: what the model is rebuilt from on a new device. */
+  get lastGoodOnCpu(): TrainingState {
+    return this.trainer.lastGoodOnCpu;
+  }
+  /** For tests: adds `record` to the next step, inside its error scopes. */
+  recordIntoNextStep(record: (enc: GPUCommandEncoder) => void): void {
+    this.trainer.recordIntoNextStep(record);
   }
   trainStep() {
     return this.trainer.trainStep();
@@ -120,7 +138,13 @@ export class GpuBackend implements ModelBackend {
   async state(): Promise<InitialState> {
     await this.trainer.flush();
     const w = this.trainer.weights;
-    return { params: await w.read('params'), m: await w.read('m'), v: await w.read('v'), step: this.trainer.step };
+    // The step and the three copies are taken in one go: a running loop may queue the next
+    // step at any await, and the state must be one step's.
+    const step = this.trainer.step;
+    const [params, m, v] = await Promise.all([w.read('params'), w.read('m'), w.read('v')]);
+    const state = { params, m, v, step };
+    this.trainer.offerCpuCopy(state); // a save's read also refreshes the copy a new device would start from
+    return state;
   }
   destroy() {
     this.decoder?.destroy();
@@ -155,6 +179,7 @@ export class CpuBackend implements ModelBackend {
   get diverged() {
     return this.trainer.diverged;
   }
+  readonly fault = null;
 
   async trainStep() {
     const t0 = performance.now();

@@ -16,7 +16,7 @@ function post(msg: WorkerMessage): void {
 const devices = new DeviceKeeper({
   lost: (gpu, error) => {
     // deviceLost() reports its own failures; this catch is for a bug in it, so that nothing is left unhandled.
-    session.deviceLost(gpu, error).catch((e: unknown) => post({ type: 'device-lost', error: toWireError(e), recovery: 'gave-up' }));
+    session.deviceLost(gpu, error).catch((e: unknown) => post({ type: 'device-lost', error: toWireError(e), recovery: 'gave-up', step: null }));
   },
   uncapturedError: (_gpu, error) => session.gpuErrorOutsideStep(error),
 });

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, type GPTConfig } from '../core/config';
 import { initParams, paramLayout } from '../core/params';
 import { RefGPT } from '../engine/ref/model';
-import { Rng, freshSeed } from '../core/rng';
+import { Rng } from '../core/rng';
+import { testSeed } from '../engine/testing/seed';
 import { exportOnnx } from '../engine/codecs/onnx';
 import { OnnxRunError, loadOrt, runOnnx, type OrtProvider } from './ort';
 
@@ -24,7 +25,7 @@ const REL_TOL = 1e-4;
 const WEIGHT_GAIN = 8;
 
 async function checkAgainstReference(v: Partial<GPTConfig>, provider: OrtProvider): Promise<void> {
-  const seed = freshSeed();
+  const seed = testSeed();
   const cfg = { ...tiny, ...v };
   const params = initParams(cfg, paramLayout(cfg), seed).map((x) => x * WEIGHT_GAIN);
   const model = exportOnnx(cfg, params);
@@ -63,7 +64,7 @@ describe('exported ONNX on onnxruntime-web (webgpu EP) matches the float64 refer
   }
 
   it('runs on a WebGPU device (ORT created one for the webgpu EP)', async () => {
-    await runOnnx(exportOnnx(tiny, initParams(tiny, paramLayout(tiny), freshSeed())), [1, 2, 3], 'webgpu');
+    await runOnnx(exportOnnx(tiny, initParams(tiny, paramLayout(tiny), testSeed())), [1, 2, 3], 'webgpu');
     const ort = await loadOrt();
     const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000));
     const device = await Promise.race([ort.env.webgpu.device, timeout]);
@@ -73,7 +74,7 @@ describe('exported ONNX on onnxruntime-web (webgpu EP) matches the float64 refer
 
 describe('runOnnx rejects bad input with OnnxRunError', () => {
   const cfg = tiny;
-  const model = () => exportOnnx(cfg, initParams(cfg, paramLayout(cfg), freshSeed()));
+  const model = () => exportOnnx(cfg, initParams(cfg, paramLayout(cfg), testSeed()));
 
   it('bytes that are not an ONNX model', async () => {
     const junk = new Uint8Array(64).map((_, i) => (i * 37 + 11) & 0xff);

@@ -61,7 +61,12 @@ export class Session {
     setModel: (model) => (this.backend = model),
     build: async (state) => {
       const { gpu, kernelConfig } = await this.getDevice();
-      return GpuBackend.create(gpu, kernelConfig, this.config!, this.settings!, this.tokens!, this.trainerEvents, state);
+      const model = await GpuBackend.create(gpu, kernelConfig, this.config!, this.settings!, this.tokens!, this.trainerEvents, state);
+      if (gpu.lostError) {
+        model.destroy(); // that device was lost too while the model was built: try the next one
+        throw gpu.lostError;
+      }
+      return model;
     },
     openDevice: () => this.getDevice(),
     pause: (message) => this.setState('paused', message),

@@ -27,6 +27,33 @@ export class DeviceLostError extends Error {
   }
 }
 
+/** The error scope filters of WebGPU: what kind of thing went wrong on the GPU. */
+export type GpuErrorKind = 'validation' | 'out-of-memory' | 'internal';
+
+/**
+ * A GPU command failed: an error scope around it, or the device's uncapturederror event,
+ * caught a GPUError. Names the kind (the scope's filter), what was being done and the
+ * browser's own message, which names the offending object by its label.
+ */
+export class GpuOperationError extends Error {
+  override name = 'GpuOperationError';
+  constructor(
+    readonly kind: GpuErrorKind,
+    readonly during: string,
+    readonly detail: string,
+  ) {
+    super(`${kind} error during ${during}: ${detail.trim()}`);
+  }
+}
+
+/** The kind of a GPUError, read from its class (GPUValidationError, GPUOutOfMemoryError, GPUInternalError). */
+export function gpuErrorKind(error: GPUError): GpuErrorKind {
+  const cls = error.constructor?.name ?? '';
+  if (/OutOfMemory/.test(cls)) return 'out-of-memory';
+  if (/Internal/.test(cls)) return 'internal';
+  return 'validation';
+}
+
 /** A WGSL shader failed to compile or its pipeline failed to build. */
 export class ShaderCompileError extends Error {
   override name = 'ShaderCompileError';

@@ -7,6 +7,8 @@
 // one from step 0 and a resumed one from where it resumed. The copy is good once the loss of
 // step s + 1, computed from those very weights, comes back finite. A non-finite loss marks
 // the run diverged; restoring loads the newest good copy and the run continues from its step.
+// A step that failed on the GPU (an error scope caught an error) halts the run the same way,
+// without being a divergence: its loss means nothing, and neither do the losses after it.
 
 /**
  * Storage for a few snapshots of the training state. `Recording` is what a copy is recorded
@@ -32,6 +34,8 @@ export class LastGoodSnapshots<Recording = void> {
   private readonly slotSteps: number[];
   private confirmedSlot = -1;
   private divergence: Divergence | null = null;
+  /** The first step that failed on the GPU since the last restore, or null. */
+  private failedStep: number | null = null;
 
   constructor(
     private readonly slots: SnapshotSlots<Recording>,
@@ -51,6 +55,20 @@ export class LastGoodSnapshots<Recording = void> {
   /** Step of the newest confirmed snapshot, or -1. */
   get confirmedStep(): number {
     return this.confirmedSlot < 0 ? -1 : this.slotSteps[this.confirmedSlot];
+  }
+
+  /** The slot holding the newest confirmed snapshot and its step, or null. */
+  get confirmed(): { slot: number; step: number } | null {
+    return this.confirmedSlot < 0 ? null : { slot: this.confirmedSlot, step: this.slotSteps[this.confirmedSlot] };
+  }
+
+  /**
+   * `step` failed on the GPU: until the next restore no loss confirms a copy (the copy
+   * recorded with that step may never have been made, and later steps started from weights
+   * the failed step may have left half-written).
+   */
+  reportFailedStep(step: number): void {
+    if (this.failedStep === null || step < this.failedStep) this.failedStep = step;
   }
 
   /**
@@ -77,7 +95,7 @@ export class LastGoodSnapshots<Recording = void> {
    * this loss is the one that diverged the run, so that the caller reports it once.
    */
   reportLoss(step: number, loss: number): boolean {
-    if (this.divergence) return false; // nothing after a divergence counts as good
+    if (this.divergence || this.failedStep !== null) return false; // nothing after a divergence or a failed step counts as good
     if (!Number.isFinite(loss)) {
       this.divergence = { step, loss };
       return true;
@@ -100,7 +118,19 @@ export class LastGoodSnapshots<Recording = void> {
       if (s > step) this.slotSteps[i] = EMPTY;
     });
     this.divergence = null;
+    this.failedStep = null;
     return step;
+  }
+
+  /**
+   * Drops every copy and the divergence or failure: the live weights were replaced from
+   * elsewhere (a copy kept on the CPU), and the next step takes a fresh snapshot of them.
+   */
+  forget(): void {
+    this.slotSteps.fill(EMPTY);
+    this.confirmedSlot = -1;
+    this.divergence = null;
+    this.failedStep = null;
   }
 }
 

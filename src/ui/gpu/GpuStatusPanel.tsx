@@ -1,7 +1,10 @@
 // Says whether WebGPU is available, which adapter the engine got, and whether every kernel
-// compiled; when something is wrong, what and how to fix it.
+// compiled; when something is wrong, what and how to fix it; and when the device was lost,
+// that the engine is replacing it and where the run was restored.
 import { useAppStore } from '../../state/store';
 import type { WireError } from '../../core/protocol';
+import type { GpuReset } from '../../state/slices/gpu';
+import './gpu.css';
 
 const fmtBytes = (n: number): string =>
   n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(0)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
@@ -17,7 +20,7 @@ function advice(error: WireError): string {
     return 'A compute shader failed to compile on this device. Please report the message above with your browser version and GPU.';
   }
   if (error.name === 'DeviceLostError') {
-    return 'The GPU reset or ran out of memory. Retry; if it happens again, choose a smaller model or batch.';
+    return 'Reload the page: your run continues from its autosave. Closing other tabs that use the GPU heavily (games, video calls, other machine-learning pages) and choosing a smaller model or batch make another loss less likely. Retry asks for a new device without reloading.';
   }
   return 'Retry, or reload the page.';
 }
@@ -27,6 +30,23 @@ const TITLES: Record<string, string> = {
   'no-adapter': 'WebGPU found no usable GPU adapter',
   'device-request-failed': 'The GPU refused to open a device',
 };
+
+/** Why the device was lost: the reason and the browser's words (destroyed: “Device was destroyed.”). */
+function lossReason(error: WireError): string {
+  const m = /^WebGPU device lost \(([^)]*)\)(?::\s*([\s\S]*))?$/.exec(error.message);
+  if (!m) return error.message;
+  return m[2] ? `${m[1]}: “${m[2].trim()}”` : m[1];
+}
+
+function ResetNote({ reset }: { reset: GpuReset }) {
+  const times = reset.count > 1 ? ` (${reset.count} times on this page)` : '';
+  return (
+    <p className="gpu-reset-note" data-testid="gpu-reset-note" role="status">
+      <span className="badge gpu-warn">Reset</span> The GPU device was lost{times} ({lossReason(reset.error)}). The engine took a new device
+      {reset.step === null ? '.' : <>; the run was restored at step <strong data-testid="gpu-reset-step">{reset.step}</strong> and waits, paused, for Train.</>}
+    </p>
+  );
+}
 
 export function GpuStatusPanel({ onRetry }: { onRetry: () => void }) {
   const gpu = useAppStore((s) => s.gpu);
@@ -38,12 +58,22 @@ export function GpuStatusPanel({ onRetry }: { onRetry: () => void }) {
           Looking for a WebGPU adapter and compiling kernels…
         </p>
       )}
+      {gpu.state === 'lost' && (
+        <div className="gpu-lost" data-testid="gpu-lost" role="alert">
+          <p>
+            <span className="badge gpu-warn">GPU device lost</span> Getting a new device
+            {gpu.step === null ? '…' : <> and restoring the run from its last good step, {gpu.step}…</>}
+          </p>
+          <pre className="error-detail">{gpu.error.message}</pre>
+        </div>
+      )}
       {gpu.state === 'ready' && (
         <div data-testid="gpu-ready">
           <p role="status">
             <span className="badge ok">WebGPU ready</span> on <strong data-testid="adapter-name">{gpu.report.description}</strong>
             {gpu.report.isFallback && <span className="muted"> — a software adapter: everything works, but training is slow.</span>}
           </p>
+          {gpu.reset && <ResetNote reset={gpu.reset} />}
           <details>
           <summary>Device details</summary>
           <dl className="facts">

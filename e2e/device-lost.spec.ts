@@ -1,0 +1,113 @@
+// The GPU device lost mid-run, the way a driver reset loses it: the dev build's window hook has
+// the worker destroy its own device. The GPU panel says the device was lost and then that a
+// new one runs the restored run; the Train panel says which step came back; Train continues
+// that run (never a new model from step 0); and nothing on the way is an uncaught page error,
+// an unhandled rejection in the worker or a failed autosave.
+import { expect, test, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+
+async function tinyModel(p: Page): Promise<void> {
+  await p.getByLabel('Layers', { exact: true }).fill('1');
+  await p.getByLabel('Heads', { exact: true }).fill('2');
+  await p.getByLabel('Width', { exact: true }).fill('16');
+  await p.getByLabel('Block size', { exact: true }).fill('16');
+  await p.getByLabel('Batch size', { exact: true }).fill('4');
+}
+
+const stepOf = async (p: Page) => Number(await p.getByTestId('stat-step').textContent());
+
+/** The steps of the runs saved in IndexedDB, read beside the app. */
+function savedSteps(p: Page): Promise<number[]> {
+  return p.evaluate(
+    () =>
+      new Promise<number[]>((resolve, reject) => {
+        const open = indexedDB.open('gpt-playground');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('run-summaries')) return resolve([]);
+          const all = db.transaction('run-summaries').objectStore('run-summaries').getAll();
+          all.onsuccess = () => {
+            db.close();
+            resolve((all.result as { step: number }[]).map((r) => r.step));
+          };
+          all.onerror = () => reject(all.error);
+        };
+      }),
+  );
+}
+
+test('a device lost mid-run is replaced and Train continues the run from its last good step', async ({ page }) => {
+  const pageErrors: string[] = [];
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  // A reload would restore the run from its autosave and hide what this test looks at.
+  let loads = 0;
+  page.on('load', () => loads++);
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/');
+  await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
+  await tinyModel(page);
+
+  // Train a little and pause: the pause saves the run, and that save's read of the weights is
+  // also the copy the worker keeps on the CPU for a lost device.
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await train.click();
+  await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(5);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(page.getByTestId('train-state')).toHaveAttribute('data-state', 'paused');
+  const pausedAt = await stepOf(page);
+  await expect.poll(() => savedSteps(page), { timeout: 30_000 }).toContain(pausedAt);
+
+  await train.click();
+  await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThan(pausedAt + 2);
+  expect(await page.evaluate(() => window.__gptPlayground!.destroyDevice())).toEqual({ destroyed: true });
+
+  // While the worker opens a new device and rebuilds the model on it.
+  const lost = page.getByTestId('gpu-lost');
+  await expect(lost).toBeVisible();
+  await expect(lost).toContainText(/GPU device lost Getting a new device and restoring the run from its last good step, \d+…/);
+  await expect(lost).toContainText('WebGPU device lost (destroyed)');
+  mkdirSync('test-results', { recursive: true });
+  await page.getByTestId('gpu-lost').screenshot({ path: 'test-results/device-lost-restoring.png' });
+  const restoring = page.getByTestId('train-message');
+  await expect(restoring).toHaveText(/^The GPU device was lost; the run is being restored from step \d+ on a new device…$/);
+  // The step shown goes back with the run at once.
+  const from = /from step (\d+)/.exec((await restoring.textContent()) ?? '')![1];
+  await expect(page.getByTestId('stat-step')).toHaveText(from);
+  await page.getByTestId('panel-train').screenshot({ path: 'test-results/device-lost-restoring-train.png' });
+
+  // Then: ready again, with a note of the reset, and the run paused at its last good step.
+  const note = page.getByTestId('gpu-reset-note');
+  await expect(note).toBeVisible({ timeout: 60_000 });
+  const message = page.getByTestId('train-message');
+  await expect(message).toHaveText(/^The GPU was reset; restored step \d+\. Press Train to continue the run\.$/);
+  const restored = Number(/restored step (\d+)/.exec((await message.textContent()) ?? '')![1]);
+  // The copy read at the pause, or a snapshot confirmed since (one is taken every 50 steps).
+  expect(restored === pausedAt || (restored > pausedAt && restored % 50 === 0), `restored ${restored}, paused at ${pausedAt}`).toBe(true);
+  await expect(page.getByTestId('gpu-reset-step')).toHaveText(String(restored));
+  await expect(note).toContainText('destroyed: “Device was destroyed.”');
+  await expect(page.getByTestId('train-state')).toHaveAttribute('data-state', 'paused');
+  await expect(page.getByTestId('stat-step')).toHaveText(String(restored));
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: 'test-results/device-lost.png', fullPage: true });
+  await page.getByRole('region', { name: 'GPU' }).screenshot({ path: 'test-results/device-lost-gpu.png' });
+  await page.getByTestId('panel-train').screenshot({ path: 'test-results/device-lost-train.png' });
+
+  // Train continues the same run: the counter goes on from the restored step.
+  await train.click();
+  await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThan(restored + 2);
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(page.getByTestId('train-state')).toHaveAttribute('data-state', 'paused');
+  const resumedTo = await stepOf(page);
+  await expect.poll(() => savedSteps(page), { timeout: 30_000 }).toContain(resumedTo);
+
+  await expect(page.getByText(/Autosave failed/)).toHaveCount(0);
+  await expect(page.getByText(/Failed to execute/)).toHaveCount(0);
+  expect(loads, 'the page reloaded during the test').toBe(1);
+  expect(pageErrors).toEqual([]);
+  expect(consoleErrors.filter((t) => /Uncaught|unhandled|mapAsync|AbortError/i.test(t))).toEqual([]);
+});
