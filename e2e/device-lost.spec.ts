@@ -4,15 +4,8 @@
 // that run (never a new model from step 0); and nothing on the way is an uncaught page error,
 // an unhandled rejection in the worker or a failed autosave.
 import { expect, test, type Page } from '@playwright/test';
+import { tinyModel } from './helpers';
 import { mkdirSync } from 'node:fs';
-
-async function tinyModel(p: Page): Promise<void> {
-  await p.getByLabel('Layers', { exact: true }).fill('1');
-  await p.getByLabel('Heads', { exact: true }).fill('2');
-  await p.getByLabel('Width', { exact: true }).fill('16');
-  await p.getByLabel('Block size', { exact: true }).fill('16');
-  await p.getByLabel('Batch size', { exact: true }).fill('4');
-}
 
 const stepOf = async (p: Page) => Number(await p.getByTestId('stat-step').textContent());
 
@@ -59,8 +52,9 @@ test('a device lost mid-run is replaced and Train continues the run from its las
   await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(5);
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await expect(page.getByTestId('train-state')).toHaveAttribute('data-state', 'paused');
+  // The step shown may still catch up with the last step reported: wait for the two to meet.
+  await expect.poll(async () => (await savedSteps(page)).includes(await stepOf(page)), { timeout: 30_000 }).toBe(true);
   const pausedAt = await stepOf(page);
-  await expect.poll(() => savedSteps(page), { timeout: 30_000 }).toContain(pausedAt);
 
   await train.click();
   await expect.poll(() => stepOf(page), { timeout: 60_000 }).toBeGreaterThan(pausedAt + 2);

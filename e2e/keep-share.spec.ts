@@ -2,15 +2,7 @@
 // weights samples at once and identically everywhere, a reload resumes a run, and a bad link,
 // a bad file or missing storage each get their message.
 import { expect, test, type Browser, type Page } from '@playwright/test';
-
-async function tinyModel(p: Page): Promise<void> {
-  await p.getByLabel('Layers', { exact: true }).fill('1');
-  await p.getByLabel('Heads', { exact: true }).fill('2');
-  await p.getByLabel('Width', { exact: true }).fill('16');
-  await p.getByLabel('Block size', { exact: true }).fill('16');
-  await p.getByLabel('Batch size', { exact: true }).fill('4');
-  await p.getByLabel('Max tokens', { exact: true }).fill('16');
-}
+import { tinyModel } from './helpers';
 
 async function steps(p: Page, n: number): Promise<void> {
   const start = Number((await p.getByTestId('stat-step').getAttribute('data-value')) ?? 0) || 0;
@@ -45,7 +37,7 @@ test('a demo link retrains the same model from the same seed: same sample', asyn
   test.setTimeout(300_000);
   await page.goto('/');
   await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
-  await tinyModel(page);
+  await tinyModel(page, { maxTokens: 16 });
   const link = await share(page); // before training: the demo alone
   expect(link).toContain('#demo=');
   await expect(page.getByTestId('share-size')).toContainText(/demo only|retrain/i);
@@ -61,7 +53,7 @@ test('a link with weights samples at once, the same in every fresh page', async 
   test.setTimeout(300_000);
   await page.goto('/');
   await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
-  await tinyModel(page);
+  await tinyModel(page, { maxTokens: 16 });
   await steps(page, 3);
   const link = await share(page);
   await expect(page.getByTestId('share-size')).toContainText(/weights/i);
@@ -77,7 +69,7 @@ test('a reload resumes the run where it was saved', async ({ page }) => {
   test.setTimeout(300_000);
   await page.goto('/');
   await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
-  await tinyModel(page);
+  await tinyModel(page, { maxTokens: 16 });
   await page.getByRole('button', { name: 'Train', exact: true }).click();
   await expect.poll(async () => Number(await page.getByTestId('stat-step').textContent()), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
@@ -113,6 +105,6 @@ test('without IndexedDB the page says saving is off and still trains', async ({ 
   await page.addInitScript(() => Object.defineProperty(window, 'indexedDB', { get: () => undefined }));
   await page.goto('/');
   await expect(page.getByTestId('storage-error')).toBeVisible({ timeout: 60_000 });
-  await tinyModel(page);
+  await tinyModel(page, { maxTokens: 16 });
   await steps(page, 1);
 });

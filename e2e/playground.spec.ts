@@ -3,6 +3,7 @@
 // streams, the heatmaps are drawn, the probability bars follow the temperature slider, and
 // hostile pasted text stays text. Screenshots of each panel are saved as test artifacts.
 import { expect, test, type Page } from '@playwright/test';
+import { openPlayground } from './helpers';
 import { mkdirSync } from 'node:fs';
 
 test.describe.configure({ mode: 'serial' });
@@ -40,12 +41,7 @@ async function lossAfterSteps(p: Page, n: number): Promise<number[]> {
 }
 
 test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('dialog', (d) => {
-    throw new Error(`unexpected dialog: ${d.message()}`);
-  });
-  await page.goto('/');
-  await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
+  page = await openPlayground(browser);
 });
 
 test.afterAll(async () => {

@@ -4,6 +4,7 @@
 // snapping back; prompt characters outside the vocabulary are listed. Screenshots of the
 // panel in each state go to test-results/.
 import { expect, test, type Page } from '@playwright/test';
+import { openPlayground } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -39,12 +40,7 @@ async function expectStoppedAndKept(p: Page): Promise<number> {
 }
 
 test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  page.on('dialog', (d) => {
-    throw new Error(`unexpected dialog: ${d.message()}`);
-  });
-  await page.goto('/');
-  await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
+  page = await openPlayground(browser);
   // A small model so that SwiftShader builds and runs it in seconds.
   await page.getByLabel('Layers', { exact: true }).fill('1');
   await page.getByLabel('Heads', { exact: true }).fill('2');

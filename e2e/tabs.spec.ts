@@ -3,14 +3,7 @@
 // is open elsewhere; read-only saves nothing; a take-over moves the run and the first page
 // keeps its unsaved work in a copy; a save based on a stale revision is refused and reported.
 import { expect, test, type Page } from '@playwright/test';
-
-async function tinyModel(p: Page): Promise<void> {
-  await p.getByLabel('Layers', { exact: true }).fill('1');
-  await p.getByLabel('Heads', { exact: true }).fill('2');
-  await p.getByLabel('Width', { exact: true }).fill('16');
-  await p.getByLabel('Block size', { exact: true }).fill('16');
-  await p.getByLabel('Batch size', { exact: true }).fill('4');
-}
+import { tinyModel } from './helpers';
 
 const stepOf = async (p: Page) => Number(await p.getByTestId('stat-step').textContent());
 

@@ -40,6 +40,11 @@ export const SNAPSHOT_KINDS = ['params', 'm', 'v'] as const;
 export const STEPS_IN_FLIGHT = 2;
 /** Loss readback slots: one per step in flight, and two spare so a step never waits for one. */
 export const LOSS_READBACK_SLOTS = STEPS_IN_FLIGHT + 2;
+/**
+ * The f32 values a training step of k micro-batches reads back, in one slot: the k losses,
+ * then the step's gradient norm (a step whose norm is not finite diverged, as one whose loss is not).
+ */
+export const stepReadbackValues = (gradAccumSteps: number): number => gradAccumSteps + 1;
 
 /** The gradient norm's defaults (gradnorm.wgsl): invocations per workgroup and elements per invocation. */
 export const GRAD_NORM_DEFAULTS = { workgroupSize: 64, perThread: 128 } as const;
@@ -105,10 +110,10 @@ export function trainerAllocations(c: GPTConfig, B: number, T: number, gradAccum
   const P = paramBytes(c);
   const k = gradAccumSteps;
   const small =
-    tensorBytes([k]) + // loss slots
+    tensorBytes([stepReadbackValues(k)]) + // loss slots and the norm, as read back
     tensorBytes([2]) + // grad norm and clip scale
     tensorBytes([gradNormPartialsCount(P / 4)]) +
-    LOSS_READBACK_SLOTS * readbackSlotBytes(4 * k) +
+    LOSS_READBACK_SLOTS * readbackSlotBytes(4 * stepReadbackValues(k)) +
     (k > 1 ? k * batchStagingSlotBytes(c, B, T) : 0) +
     3 * UNIFORM_BYTES; // AdamW's dims and hyperparameters, the norm's parameters
   return { weights: 4 * P, snapshots: SNAPSHOT_SLOTS * SNAPSHOT_KINDS.length * P, plan: planBytes(c, { B, T, training: true }), small };

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
           console.log(`step ${r.step}: loss ${r.loss.toFixed(4)}, lr ${r.lr.toExponential(2)}, ${r.stepMs.toFixed(0)} ms, ${r.tokensPerSec.toFixed(0)} tok/s`);
         }
       },
-      onDiverged: (step, loss) => console.log(`step ${step}: loss is ${loss}; stopping`),
+      onDiverged: (step, loss, gradNorm) => console.log(`step ${step}: ${gradNorm === undefined ? `loss is ${loss}` : `gradient norm is ${gradNorm}`}; stopping`),
     },
   });
   const evaluate = async () => {

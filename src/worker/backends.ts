@@ -5,6 +5,7 @@ import type { KernelConfig } from '../engine/kernels/config';
 import type { GPTConfig } from '../core/config';
 import { Trainer, type EvalReport, type StepFault, type TrainerEvents } from '../engine/train/trainer';
 import type { TrainingState } from '../engine/train/cpu-copy';
+import type { Divergence } from '../engine/train/last-good';
 import type { ProfileReport } from '../engine/gpu/profiler';
 import type { TrainSettings } from '../core/settings';
 import { CpuTrainer } from '../engine/train/cpu-trainer';
@@ -17,7 +18,7 @@ import type { InitialState, TrainChanges } from '../core/protocol';
 export interface ModelBackend {
   readonly kind: 'gpu' | 'cpu';
   readonly step: number;
-  readonly diverged: { step: number; loss: number } | null;
+  readonly diverged: Divergence | null;
   /** A step the GPU refused (an error scope caught it) or whose loss never came back; null on the CPU. */
   readonly fault: StepFault | null;
   /** Queues one optimizer step; metrics arrive through the events. */
@@ -35,7 +36,7 @@ export interface ModelBackend {
   params(): Promise<Float32Array>;
   /** Weights, Adam state and step, to save and later resume the run. */
   state(): Promise<InitialState>;
-  /** After a NaN loss or a fault: back to the last good weights; their step, or -1 if there are none. */
+  /** After a NaN loss or gradient norm, or a fault: back to the last good weights; their step, or -1 if there are none. */
   restoreLastGood(): Promise<number>;
   /**
    * Profiles one real training step, or the decoding of one token after `prompt` (prefilled
@@ -188,7 +189,7 @@ export class CpuBackend implements ModelBackend {
     const stepMs = now - (this.lastTime || t0);
     this.lastTime = now;
     const step = this.trainer.step;
-    if (diverged) this.events.onDiverged?.(step, loss);
+    if (diverged) this.events.onDiverged?.(step, loss, this.trainer.diverged?.gradNorm);
     const s = this.settings;
     this.events.onStep?.({ step, loss, lr, stepMs, tokensPerSec: (s.batchSize * s.blockSize * s.gradAccumSteps * 1000) / stepMs });
     // Let the worker read its messages between steps (pause, sliders).

@@ -1,16 +1,19 @@
 // What the Train panel says when a run stops for a reason that is not the user's doing: a
-// diverged loss, a step the GPU refused, a lost device. Each names what happened, where the
-// run is now, and what to do next.
+// diverged loss or gradient norm, a step the GPU refused, a lost device. Each names what
+// happened, where the run is now, and what to do next.
 import type { StepFault } from '../engine/train/trainer';
+import type { Divergence } from '../engine/train/last-good';
 import type { GpuOperationError } from '../engine/gpu/errors';
 
 const SEE_OTHER_TABS = 'close other tabs or programs that use the GPU heavily (games, video calls, other machine-learning pages)';
 
-export function divergedMessage(at: { step: number; loss: number }, lr: number | undefined, restored: number): string {
+/** The loss, or the gradient norm of a step whose loss was still finite, became NaN or infinite. */
+export function divergedMessage(at: Divergence, lr: number | undefined, restored: number): string {
+  const what = at.gradNorm === undefined ? `The loss became ${at.loss}` : `The gradient norm became ${at.gradNorm} (the loss was ${at.loss.toPrecision(4)})`;
   const advice = `The learning rate (${lr}) is probably too high: lower it`;
   return restored >= 0
-    ? `The loss became ${at.loss} at step ${at.step}, so training paused and the model went back to its weights from step ${restored}. ${advice}, then press Train to continue.`
-    : `The loss became ${at.loss} at step ${at.step}, so training paused. ${advice} and press Reset.`;
+    ? `${what} at step ${at.step}, so training paused and the model went back to its weights from step ${restored}. ${advice}, then press Train to continue.`
+    : `${what} at step ${at.step}, so training paused. ${advice} and press Reset.`;
 }
 
 const FAULT_ADVICE: Record<StepFault['kind'], string> = {

@@ -12,6 +12,7 @@ import { tokenizeCorpus } from './corpus';
 import { splitTokens } from '../engine/train/data';
 import { validateSettings, type TrainSettings } from '../core/settings';
 import type { TrainerEvents } from '../engine/train/trainer';
+import type { Divergence } from '../engine/train/last-good';
 import { CpuBackend, GpuBackend, type ModelBackend } from './backends';
 import type { ProfileReport } from '../engine/gpu/profiler';
 import type { InitialState, AttentionReport, Backend, DataReport, Event, ModelChoice, ModelInit, ModelReport, OnnxCheck, OnnxProvider, SampleResult, TokenizerChoice, TrainChanges, TrainState } from '../core/protocol';
@@ -39,13 +40,13 @@ export class Session {
   private settings: TrainSettings | null = null;
   private state: TrainState = 'idle';
   private loop: Promise<void> | null = null;
-  private divergedAt: { step: number; loss: number } | null = null;
+  private divergedAt: Divergence | null = null;
   /** A GPU error no scope caught while the loop ran: the loop pauses on it. */
   private outsideError: GpuOperationError | null = null;
   private readonly trainerEvents: TrainerEvents = {
     onStep: (report) => this.emit({ type: 'step', report }),
-    onDiverged: (step, loss) => {
-      this.divergedAt = { step, loss };
+    onDiverged: (step, loss, gradNorm) => {
+      this.divergedAt = gradNorm === undefined ? { step, loss } : { step, loss, gradNorm };
     },
   };
   /** Samples under way, by request id, and whether a stop was asked for. */
@@ -152,8 +153,12 @@ export class Session {
     }
     const b = this.requireBackend();
     if (action === 'pause') {
-      if (this.state === 'running') this.setState('paused');
+      if (this.state !== 'running') return { step: b.step, state: this.state };
+      // Stop the loop first and say 'paused' once its last step is in: the page saves the run
+      // on that news, and a save read before the step landed would miss it.
+      this.state = 'paused';
       await this.loop;
+      if (this.state === 'paused') this.setState('paused');
       return { step: b.step, state: this.state };
     }
     if (b.diverged) throw new InputError('train', 'Training diverged and there are no earlier good weights to go back to: lower the learning rate and press Reset.');
@@ -188,7 +193,7 @@ export class Session {
   }
 
   /**
-   * After a NaN loss or a step the GPU refused: pause, go back to the last good weights, and
+   * After a NaN loss or gradient norm, or a step the GPU refused: pause, go back to the last good weights, and
    * say what happened and what to do. False when neither happened. A step that failed because
    * the device was lost is left to deviceLost(), which restores the run on a new device.
    */

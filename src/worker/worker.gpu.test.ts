@@ -5,6 +5,7 @@ import { EngineClient, WorkerRequestError } from '../client/engine-client';
 import { DEFAULT_CONFIG } from '../core/config';
 import { DEFAULT_TRAIN, type TrainSettings } from '../core/settings';
 import type { Event, ModelChoice } from '../core/protocol';
+import { paramLayout } from '../core/params';
 
 const client = EngineClient.create();
 const events: Event[] = [];
@@ -91,6 +92,23 @@ describe('engine worker', () => {
     expect(message).toMatch(/went back to its weights from step 0\b/);
     await client.request('updateTrain', { changes: { lr: 1e-3, minLr: 1e-3 } });
     expect((await client.request('train', { action: 'step' })).step).toBe(1);
+  });
+
+  it('pauses with a message naming the gradient norm when it overflows while the loss stays finite', async () => {
+    await client.request('createModel', { model, train, backend: 'gpu' });
+    const start = await client.request('getState');
+    // A final LayerNorm weight of 1e30: logits ~1e29 (a finite loss), a tied-head gradient ~1e30 (an infinite norm).
+    const lnf = paramLayout({ ...model, vocabSize: 10 }).entries.find((e) => e.name === 'transformer.ln_f.weight')!;
+    start.params.fill(1e30, lnf.offset, lnf.offset + lnf.size);
+    await client.request('createModel', { model, train, backend: 'gpu', init: start });
+    events.length = 0;
+    expect(await client.request('train', { action: 'step' })).toEqual({ step: 1, state: 'diverged' });
+    const steps = events.filter((e) => e.type === 'step');
+    expect(steps.map((e) => e.type === 'step' && Number.isFinite(e.report.loss))).toEqual([true]);
+    const diverged = events.find((e) => e.type === 'state' && e.state === 'diverged');
+    const message = diverged && diverged.type === 'state' ? diverged.message : '';
+    // Its step-0 snapshot is not good: the norm of step 1 was computed from those very weights.
+    expect(message).toMatch(/^The gradient norm became (Infinity|NaN) \(the loss was [^)]+\) at step 1, so training paused\. .*press Reset/);
   });
 
   it('CPU mode trains the same model without WebGPU', async () => {

@@ -20,7 +20,7 @@ export interface CpuStepResult {
   loss: number;
   lr: number;
   gradNorm: number;
-  /** This step's loss is the run's first non-finite one. */
+  /** This step's loss, or else its gradient norm, is the run's first non-finite one. */
   diverged: boolean;
 }
 
@@ -58,7 +58,7 @@ export class CpuTrainer {
     this.lastGood = new LastGoodSnapshots(new ArraySnapshotSlots([this.model.params, this.m, this.v]), opts.snapshotEvery ?? 50);
   }
 
-  /** The first non-finite loss since the last restore, or null. */
+  /** The first non-finite loss or gradient norm since the last restore, or null. */
   get diverged(): Divergence | null {
     return this.lastGood.diverged;
   }
@@ -89,12 +89,13 @@ export class CpuTrainer {
     gradNorm(norm, this.model.grads, s.gradClip);
     adamwUpdate(this.model.params, this.model.grads, this.m, this.v, norm[1],
       { lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay, step }, this.model.layout.decayEnd);
-    const diverged = this.lastGood.reportLoss(step, loss);
+    // As on the GPU: a gradient that overflowed (even in float64) diverged the step, finite loss or not.
+    const diverged = this.lastGood.reportLoss(step, loss, norm[0]);
     return { loss, lr, gradNorm: norm[0], diverged };
   }
 
   /**
-   * After a NaN loss: puts back the last weights known to be good and continues from their
+   * After a NaN loss or norm: puts back the last weights known to be good and continues from their
    * step. Returns that step, or -1 when there is none (then nothing changes).
    */
   restoreLastGood(): number {

@@ -4,9 +4,11 @@
 //
 // A copy of the weights of step s (the state after s optimizer updates) is taken before step
 // s + 1 when s is a multiple of `every`, and on a run's first step, so that a fresh run holds
-// one from step 0 and a resumed one from where it resumed. The copy is good once the loss of
-// step s + 1, computed from those very weights, comes back finite. A non-finite loss marks
-// the run diverged; restoring loads the newest good copy and the run continues from its step.
+// one from step 0 and a resumed one from where it resumed. The copy is good once the loss and
+// the gradient norm of step s + 1, computed from those very weights, come back finite. A
+// non-finite loss or norm marks the run diverged (a finite loss with an overflowed gradient
+// would corrupt the update unseen); restoring loads the newest good copy and the run
+// continues from its step.
 // A step that failed on the GPU (an error scope caught an error) halts the run the same way,
 // without being a divergence: its loss means nothing, and neither do the losses after it.
 
@@ -25,6 +27,8 @@ export interface SnapshotSlots<Recording = void> {
 export interface Divergence {
   step: number;
   loss: number;
+  /** Set when the loss was finite and the step's gradient norm was not: the norm diverged. */
+  gradNorm?: number;
 }
 
 const EMPTY = -1;
@@ -47,7 +51,7 @@ export class LastGoodSnapshots<Recording = void> {
     this.slotSteps = new Array<number>(slots.count).fill(EMPTY);
   }
 
-  /** The first non-finite loss since the last restore, or null. */
+  /** The first non-finite loss (or gradient norm) since the last restore, or null. */
   get diverged(): Divergence | null {
     return this.divergence;
   }
@@ -90,14 +94,19 @@ export class LastGoodSnapshots<Recording = void> {
   }
 
   /**
-   * The loss of `step` came back (in step order). A finite one confirms the copy of the
-   * weights it was computed from; a non-finite one marks the run diverged. Returns true when
-   * this loss is the one that diverged the run, so that the caller reports it once.
+   * The loss of `step` came back (in step order), with the step's gradient norm when the
+   * backend has it. Both finite confirm the copy of the weights they were computed from;
+   * either non-finite marks the run diverged (the loss named first). Returns true when this
+   * step is the one that diverged the run, so that the caller reports it once.
    */
-  reportLoss(step: number, loss: number): boolean {
+  reportLoss(step: number, loss: number, gradNorm?: number): boolean {
     if (this.divergence || this.failedStep !== null) return false; // nothing after a divergence or a failed step counts as good
     if (!Number.isFinite(loss)) {
       this.divergence = { step, loss };
+      return true;
+    }
+    if (gradNorm !== undefined && !Number.isFinite(gradNorm)) {
+      this.divergence = { step, loss, gradNorm };
       return true;
     }
     const slot = this.slotSteps.indexOf(step - 1);

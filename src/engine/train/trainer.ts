@@ -1,8 +1,9 @@
 // The training loop on the GPU. A step is recorded into ONE command encoder and submitted
 // once: zero-grad, forward and backward per micro-batch, global norm, AdamW, and a copy of
-// the losses into the readback ring. Nothing inside a step waits for the GPU; losses arrive
-// a step or two later through the ring and are reported then. Each step also sits in error
-// scopes (validation, out of memory, internal) that settle together with its loss: a step
+// the losses and the norm into the readback ring. Nothing inside a step waits for the GPU;
+// they arrive a step or two later through the ring and are reported then: a step whose loss
+// or gradient norm is not finite diverged. Each step also sits in error scopes
+// (validation, out of memory, internal) that settle together with its loss: a step
 // the GPU refused is a fault, reported with the scope's kind and message, and the run goes
 // back to its last good weights. Those are kept on the CPU as well (cpu-copy.ts), so that a
 // run survives the loss of its device.
@@ -27,7 +28,7 @@ import { GpuSnapshotSlots } from './gpu-snapshot-slots';
 import { LastGoodSnapshots, type Divergence } from './last-good';
 import { evaluateSplits } from './evaluate';
 import type { EvalReport, StepReport } from '../../core/reports';
-import { LOSS_READBACK_SLOTS, STEPS_IN_FLIGHT } from '../../core/allocations';
+import { LOSS_READBACK_SLOTS, STEPS_IN_FLIGHT, stepReadbackValues } from '../../core/allocations';
 import { tensorBytes } from '../../core/activations';
 import { openErrorScopes } from '../gpu/error-scopes';
 import { CpuCopyOfLastGood, type TrainingState } from './cpu-copy';
@@ -39,8 +40,8 @@ export type { StepFault } from './step-fault';
 
 export interface TrainerEvents {
   onStep?: (r: StepReport) => void;
-  /** The loss of `step` was NaN or infinite. */
-  onDiverged?: (step: number, loss: number) => void;
+  /** The loss of `step` was NaN or infinite; or it was finite and `gradNorm`, the step's gradient norm, was not. */
+  onDiverged?: (step: number, loss: number, gradNorm?: number) => void;
 }
 
 /** At most this many steps are queued on the GPU ahead of the last loss read back. */
@@ -85,10 +86,10 @@ export class Trainer {
     this.split = splitTokens(tokens, settings.blockSize);
     this.batchRng = new Rng(settings.seed + 1);
     const k = settings.gradAccumSteps;
-    this.ring = new ReadbackRing(gpu, 4 * k, LOSS_READBACK_SLOTS);
+    this.ring = new ReadbackRing(gpu, 4 * stepReadbackValues(k), LOSS_READBACK_SLOTS);
     const partialsLen = gradNormPartialsLength(gpu, weights.layout.totalElems);
     const buffer = (label: string, n: number) => gpu.buffers.create({ label, size: tensorBytes([n]), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
-    const lossBuf = buffer('loss slots', k);
+    const lossBuf = buffer('loss slots', stepReadbackValues(k)); // (k losses, then the norm)
     const normBuf = buffer('grad norm', 2);
     const partialsBuf = buffer('grad norm partials', partialsLen);
     this.misc = {
@@ -151,7 +152,7 @@ export class Trainer {
     for (let i = 0; i < draws; i++) this.batchRng.nextU32();
   }
 
-  /** The first non-finite loss since the last restore, or null. */
+  /** The first non-finite loss or gradient norm since the last restore, or null. */
   get diverged(): Divergence | null {
     return this.lastGood.diverged;
   }
@@ -234,7 +235,7 @@ export class Trainer {
     this.inFlight.push(this.settle(step, lr, s.batchSize * s.blockSize * k, outcome));
   }
 
-  /** Records step `step` into one encoder and submits it; returns the ticket of its losses. */
+  /** Records step `step` into one encoder and submits it; returns the ticket of its losses and norm. */
   private recordStep(step: number, lr: number, batches: Batch[], profiler?: ProfileRecorder): ReadbackTicket {
     const s = this.settings;
     const k = s.gradAccumSteps;
@@ -253,7 +254,9 @@ export class Trainer {
       enc.copyBufferToBuffer(meanLoss.buffer, meanLoss.offset, this.misc.buffer, 4 * i, 4);
     }
     record([...this.norm, this.adamw.dispatch], `step ${step} update`);
-    const ticket = this.ring.copy(enc, this.misc.buffer, 0, 4 * k);
+    // The norm (computed with clipping off too) goes back in the losses' slot: no extra map.
+    enc.copyBufferToBuffer(this.misc.norm.buffer, 0, this.misc.buffer, 4 * k, 4);
+    const ticket = this.ring.copy(enc, this.misc.buffer, 0, 4 * stepReadbackValues(k));
     this.extraCommands?.(enc);
     this.extraCommands = null;
     profiler?.finish(enc);
@@ -262,7 +265,7 @@ export class Trainer {
   }
 
   /**
-   * Reports `step` once its losses are read back and its error scopes have popped, or marks
+   * Reports `step` once its losses and norm are read back and its scopes have popped, or marks
    * it failed. Steps settle in step order and the promise never rejects, so that a step still
    * queued when the loop stops early is never a rejection without a handler.
    */
@@ -279,8 +282,8 @@ export class Trainer {
         const now = performance.now();
         const stepMs = this.lastReportTime ? now - this.lastReportTime : NaN;
         this.lastReportTime = now;
-        if (this.lastGood.reportLoss(step, loss)) this.events.onDiverged?.(step, loss);
-        else if (Number.isFinite(loss)) {
+        if (this.lastGood.reportLoss(step, loss, result.gradNorm)) this.events.onDiverged?.(step, loss, this.diverged?.gradNorm);
+        else if (Number.isFinite(loss) && Number.isFinite(result.gradNorm)) {
           this.settledStep = step;
           this.cpuCopy.refresh(); // a snapshot this loss confirmed goes to the CPU too
         }
@@ -312,8 +315,8 @@ export class Trainer {
   }
 
   /**
-   * After a NaN loss: puts back the last weights known to be good and continues from their
-   * step. Returns that step, or -1 when there is none (then nothing changes).
+   * After a NaN loss or norm, or a failed step: puts back the last weights known to be good
+   * and continues from their step. Returns that step, or -1 when there is none (then nothing changes).
    */
   async restoreLastGood(): Promise<number> {
     await this.flush();

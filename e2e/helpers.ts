@@ -1,0 +1,24 @@
+// What several specs do the same way: a model small enough for SwiftShader to build and train
+// in seconds, and the page opened at desktop size with WebGPU ready.
+import { expect, type Browser, type Page } from '@playwright/test';
+
+/** Layers 1, heads 2, width 16, block 16, batch 4 (and max tokens, when given). */
+export async function tinyModel(p: Page, opts: { maxTokens?: number } = {}): Promise<void> {
+  await p.getByLabel('Layers', { exact: true }).fill('1');
+  await p.getByLabel('Heads', { exact: true }).fill('2');
+  await p.getByLabel('Width', { exact: true }).fill('16');
+  await p.getByLabel('Block size', { exact: true }).fill('16');
+  await p.getByLabel('Batch size', { exact: true }).fill('4');
+  if (opts.maxTokens !== undefined) await p.getByLabel('Max tokens', { exact: true }).fill(String(opts.maxTokens));
+}
+
+/** A new 1280×900 page on the app, failing on any dialog, once its GPU is ready. */
+export async function openPlayground(browser: Browser): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('dialog', (d) => {
+    throw new Error(`unexpected dialog: ${d.message()}`);
+  });
+  await page.goto('/');
+  await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
+  return page;
+}
