@@ -35,6 +35,10 @@ export default defineConfig({
   // Pre-bundled up front: discovered later it would make Vite reload the page mid-test.
   optimizeDeps: { include: ['onnxruntime-web'] },
   test: {
+    // Randomized tests take fixed seeds unless TEST_SEED says otherwise (random, or a seed to
+    // replay): src/engine/testing/seed.ts. Provided, not read from process.env, so that the
+    // browser (GPU) tests see it too.
+    provide: { testSeed: process.env.TEST_SEED ?? '' },
     projects: [
       {
         extends: true,

@@ -73,8 +73,3 @@ export class Rng {
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
-
-/** A fresh seed for tests that want new random inputs each run (printed on failure). */
-export function freshSeed(): number {
-  return (Math.random() * 2 ** 32) >>> 0;
-}

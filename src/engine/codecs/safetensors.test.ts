@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../../core/rng';
+import { Rng } from '../../core/rng';
+import { testSeed } from '../testing/seed';
 import { InvalidCheckpointError, halfToFloat, readSafetensors, writeSafetensors, type TensorToWrite } from './safetensors';
 
-const seed = freshSeed();
+const seed = testSeed();
 const rng = new Rng(seed);
 const withSeed = `(seed ${seed})`;
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../../core/rng';
+import { Rng } from '../../core/rng';
+import { testSeed } from '../testing/seed';
 import { f32, randn } from '../testing/random';
 import { download, getTestGpu, upload, createTensor, run } from '../testing/gpu';
 import { randint } from '../testing/random';
@@ -61,7 +62,7 @@ describe('profiler', () => {
       console.log('no timestamp-query on this adapter: the timestamp path is not exercised');
       return;
     }
-    const seed = freshSeed();
+    const seed = testSeed();
     const { dispatches, out, expected } = await chain(gpu, new Rng(seed));
     const report = await profileDispatches(gpu, dispatches);
     expect(report.mode).toBe('timestamp');
@@ -83,7 +84,7 @@ describe('profiler', () => {
 
   it("falls back to wall time and counts in 'wall' mode", async () => {
     const gpu = await getTestGpu();
-    const seed = freshSeed();
+    const seed = testSeed();
     const { dispatches, out, expected } = await chain(gpu, new Rng(seed));
     const report = await profileDispatches(gpu, dispatches, { mode: 'wall' });
     expect(report.mode).toBe('wall');
@@ -95,7 +96,7 @@ describe('profiler', () => {
 
   it('records into a caller-owned encoder, interleaved with copies, across query sets', async () => {
     const gpu = await getTestGpu();
-    const seed = freshSeed();
+    const seed = testSeed();
     const { dispatches } = await chain(gpu, new Rng(seed));
     const rec = new ProfileRecorder(gpu);
     const enc = gpu.device.createCommandEncoder();
@@ -131,7 +132,7 @@ describe('profiler', () => {
 
   it("profiles a model's real forward and backward lists without changing what they compute", async () => {
     const gpu = await getTestGpu();
-    const seed = freshSeed();
+    const seed = testSeed();
     const rng = new Rng(seed);
     const cfg: GPTConfig = { ...DEFAULT_CONFIG, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 11 };
     const tokens = Uint32Array.from(randint(rng, 300, cfg.vocabSize));

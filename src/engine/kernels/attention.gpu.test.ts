@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../../core/rng';
+import { Rng } from '../../core/rng';
+import { testSeed } from '../testing/seed';
 import { f32, randn } from '../testing/random';
 import { expectClose } from '../testing/compare';
 import { checkGuards, createTensor, download, getTestGpu, poisoned, run, upload } from '../testing/gpu';
@@ -39,7 +40,7 @@ const TILED: Shape = { B: 2, T: 37, C: 48, NH: 3 };
 const WIDE: Shape = { B: 1, T: 37, C: 80, NH: 2 };
 
 function inputs(s: Shape, causal: boolean) {
-  const seed = freshSeed();
+  const seed = testSeed();
   const rng = new Rng(seed);
   const { B, T, C, NH } = s;
   const opts = { nHead: NH, causal };
@@ -141,7 +142,7 @@ describe('attention kernels', () => {
 
   it('scores far below zero: the first visible key sets the running max (no exp overflow)', async () => {
     const gpu = await getTestGpu();
-    const seed = freshSeed();
+    const seed = testSeed();
     const rng = new Rng(seed);
     const { B, T, C, NH } = TILED;
     const hs = C / NH;

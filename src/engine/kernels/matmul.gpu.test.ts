@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../../core/rng';
+import { Rng } from '../../core/rng';
+import { testSeed } from '../testing/seed';
 import { f32, randn } from '../testing/random';
 import { expectClose } from '../testing/compare';
 import { checkGuards, download, getTestGpu, poisoned, run, upload } from '../testing/gpu';
@@ -9,6 +10,7 @@ import { ShapeError } from '../gpu/errors';
 import type { Tensor } from '../gpu/tensor';
 import * as ref from '../ref/matmul';
 import { defaultKernelConfig } from '../tune/defaults';
+import { tileForShape } from './config';
 import { matmulBackward, matmulForward, matmulPlainForward } from './matmul';
 
 // Dot products of up to K≈130 terms of N(0,1)·N(0,1), summed in float32 in a different order
@@ -58,7 +60,7 @@ function inputs(seed: number, s: Size) {
 }
 
 async function checkForward(gpu: Gpu, forward: Forward, what: string, s: Size, withBias: boolean, split: boolean): Promise<void> {
-  const seed = freshSeed();
+  const seed = testSeed();
   const { BT, inp, weight, bias } = inputs(seed, s);
   const out = poisoned(gpu, 'out', [...s.lead, s.OC]);
   const d = await forward(gpu, out, upload(gpu, 'inp', [...s.lead, s.C], inp), upload(gpu, 'weight', [s.OC, s.C], weight),
@@ -85,7 +87,7 @@ describe('matmul forward', () => {
 
 async function checkBackward(s: Size, withBias: boolean, accumulateDinp: boolean, split = false): Promise<void> {
   const gpu = await getTestGpu();
-  const seed = freshSeed();
+  const seed = testSeed();
   const { BT, rng, inp, weight } = inputs(seed, s);
   const dout = f32(randn(rng, BT * s.OC));
   // Accumulated outputs start from random values, so += and = give different results.
@@ -119,10 +121,35 @@ describe('matmul backward', () => {
   it(`${MULTI_TILE.name} with bias, dinp overwritten, 2-D grid`, () => checkBackward(MULTI_TILE, true, false, true));
 });
 
+// K one past a multiple of every tile's K step (8, 16, 32): the last K step holds a single
+// k, which a loop bound off by one drops. Each product's K (forward C, dinp OC, dW BT) is
+// ≡ 1 mod 32. Then 2 and 3 rows, the few-row kernel (matmul_rows) with K = 33 and 65.
+const K_PAST_STEP: Size = { name: 'B3 T11 C33 OC65', lead: [3, 11], C: 33, OC: 65 };
+const TWO_ROWS: Size = { name: 'B1 T2 C33 OC65', lead: [1, 2], C: 33, OC: 65 };
+const THREE_ROWS: Size = { name: 'B3 T1 C65 OC33', lead: [3, 1], C: 65, OC: 33 };
+
+describe('matmul with K ≡ 1 mod the K step', () => {
+  it('every K of these products is one past a multiple of the K step of the tile it gets', async () => {
+    const gpu = await getTestGpu();
+    const kc = defaultKernelConfig(gpu);
+    const s = K_PAST_STEP;
+    const BT = s.lead.reduce((x, y) => x * y, 1);
+    // forward (M=BT, N=OC, K=C), dinp (M=BT, N=C, K=OC), dW (M=OC, N=C, K=BT)
+    for (const [M, N, K] of [[BT, s.OC, s.C], [BT, s.C, s.OC], [s.OC, s.C, BT]]) {
+      const { BK } = tileForShape(kc.matmul, M, N);
+      expect(K % BK, `${s.name}: M${M} N${N} K${K} with BK ${BK}`).toBe(1);
+    }
+  });
+  for (const s of [K_PAST_STEP, TWO_ROWS, THREE_ROWS]) {
+    it(`forward with bias ${s.name}`, async () => checkForward(await getTestGpu(), tiledForward, 'matmul_forward', s, true, false));
+    it(`backward with bias, dinp overwritten ${s.name}`, () => checkBackward(s, true, false));
+  }
+});
+
 describe('matmul determinism', () => {
   it('the same backward twice gives bitwise identical gradients', async () => {
     const gpu = await getTestGpu();
-    const seed = freshSeed();
+    const seed = testSeed();
     const s = MULTI_TILE;
     const { BT, rng, inp, weight } = inputs(seed, s);
     const dout = upload(gpu, 'dout', [...s.lead, s.OC], f32(randn(rng, BT * s.OC)));

@@ -5,7 +5,8 @@ import { recordPass } from '../gpu/dispatch';
 import { getTestGpu } from '../testing/gpu';
 import { expectClose } from '../testing/compare';
 import { randint } from '../testing/random';
-import { Rng, freshSeed } from '../../core/rng';
+import { Rng } from '../../core/rng';
+import { testSeed } from '../testing/seed';
 import { RefGPT } from '../ref/model';
 import { DEFAULT_CONFIG, type GPTConfig } from '../../core/config';
 import { initParams, paramLayout } from '../../core/params';
@@ -13,6 +14,7 @@ import { ModelWeights } from './weights';
 import { GptPlan } from './gpt';
 import { readTensor } from '../sample/inference';
 import { defaultKernelConfig } from '../tune/defaults';
+import { bothReductions } from '../testing/reductions';
 
 const tiny: GPTConfig = { ...DEFAULT_CONFIG, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 11 };
 const B = 3;
@@ -34,43 +36,48 @@ export const VARIANTS: [string, Partial<GPTConfig>][] = [
 
 describe('GPT on the GPU matches the float64 reference', () => {
   for (const [name, v] of VARIANTS) {
-    it(`${name}: loss and every gradient`, async () => {
+    it(`${name}: loss and every gradient, on each row reduction the device has`, async () => {
       const gpu = await getTestGpu();
-      const seed = freshSeed();
+      const seed = testSeed();
       const cfg = { ...tiny, ...v };
       const layout = paramLayout(cfg);
       const params = initParams(cfg, layout, seed);
-      const weights = new ModelWeights(gpu, cfg);
-      weights.write('params', params);
-      const plan = await GptPlan.build(gpu, defaultKernelConfig(gpu), weights, { B, T, training: true });
       const rng = new Rng(seed);
       const tokens = randint(rng, B * T, cfg.vocabSize);
       const targets = randint(rng, B * T, cfg.vocabSize);
-      plan.writeBatch(tokens, targets);
-      const enc = gpu.device.createCommandEncoder();
-      enc.clearBuffer(weights.buffers.grads);
-      recordPass(enc, [...plan.forward, ...plan.backward]);
-      gpu.device.pushErrorScope('validation');
-      gpu.device.queue.submit([enc.finish()]);
-      const validation = await gpu.device.popErrorScope();
-      if (validation) throw new Error(validation.message);
-      const grads = await weights.read('grads');
-      const loss = (await weights.gpu.device.queue.onSubmittedWorkDone(), await readScalar(plan));
-
       const ref = new RefGPT(cfg, params);
       const { loss: refLoss } = ref.forward(tokens, targets, B, T);
       ref.backward();
-      expectClose(`${name}: loss`, [loss], [refLoss], LOSS_TOL, seed);
-      expect(loss).toBeGreaterThan(Math.log(cfg.vocabSize) * 0.9); // an untrained model is near uniform
-      for (const e of layout.entries) {
-        const g = grads.subarray(e.offset, e.offset + e.size);
-        const r = ref.grads.subarray(e.offset, e.offset + e.size);
-        const scale = r.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-        expect(scale, `${e.name} has a gradient`).toBeGreaterThan(0);
-        expectClose(`${name}: d ${e.name}`, g, r, { atol: GRAD_RTOL * scale, rtol: GRAD_RTOL }, seed);
+      for (const [how, kernelConfig] of bothReductions(defaultKernelConfig(gpu))) {
+        const what = `${name}, ${how}`;
+        const weights = new ModelWeights(gpu, cfg);
+        const plan = await GptPlan.build(gpu, kernelConfig, weights, { B, T, training: true });
+        try {
+          weights.write('params', params);
+          plan.writeBatch(tokens, targets);
+          const enc = gpu.device.createCommandEncoder();
+          enc.clearBuffer(weights.buffers.grads);
+          recordPass(enc, [...plan.forward, ...plan.backward]);
+          gpu.device.pushErrorScope('validation');
+          gpu.device.queue.submit([enc.finish()]);
+          const validation = await gpu.device.popErrorScope();
+          if (validation) throw new Error(validation.message);
+          const grads = await weights.read('grads');
+          const loss = (await weights.gpu.device.queue.onSubmittedWorkDone(), await readScalar(plan));
+          expectClose(`${what}: loss`, [loss], [refLoss], LOSS_TOL, seed);
+          expect(loss).toBeGreaterThan(Math.log(cfg.vocabSize) * 0.9); // an untrained model is near uniform
+          for (const e of layout.entries) {
+            const g = grads.subarray(e.offset, e.offset + e.size);
+            const r = ref.grads.subarray(e.offset, e.offset + e.size);
+            const scale = r.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+            expect(scale, `${e.name} has a gradient`).toBeGreaterThan(0);
+            expectClose(`${what}: d ${e.name}`, g, r, { atol: GRAD_RTOL * scale, rtol: GRAD_RTOL }, seed);
+          }
+        } finally {
+          plan.destroy();
+          weights.destroy();
+        }
       }
-      plan.destroy();
-      weights.destroy();
     });
   }
 });

@@ -140,6 +140,12 @@ export class RefGPT {
     });
   }
 
+  /** Every layer's MLP activation input (B, T, 4C) of the last forward: where ReLU has its kink. */
+  activationInputs(): Float64Array[] {
+    if (!this.acts) throw new Error('activationInputs needs a forward first');
+    return this.acts.layers.map((x) => x.fch);
+  }
+
   zeroGrad(): void {
     this.grads.fill(0);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Rng, freshSeed } from '../../core/rng';
+import { Rng } from '../../core/rng';
+import { testSeed } from '../testing/seed';
 import { TRICKY_STRINGS, randomString } from './testing';
 import { Wtf8Decoder, decodeWtf8, encodeWtf8 } from './wtf8';
 
@@ -24,7 +25,7 @@ describe('WTF-8', () => {
   });
 
   it('round-trips random strings, lone surrogates included', () => {
-    const seed = freshSeed();
+    const seed = testSeed();
     const rng = new Rng(seed);
     for (let t = 0; t < 200; t++) {
       const s = randomString(rng, rng.int(60));
@@ -33,7 +34,7 @@ describe('WTF-8', () => {
   });
 
   it('decodes invalid bytes like TextDecoder (one U+FFFD per maximal subpart)', () => {
-    const seed = freshSeed();
+    const seed = testSeed();
     const rng = new Rng(seed);
     const reference = new TextDecoder('utf-8');
     for (let t = 0; t < 500; t++) {
@@ -47,7 +48,7 @@ describe('WTF-8', () => {
   });
 
   it('streams: any split of the bytes gives the same text as decoding at once', () => {
-    const seed = freshSeed();
+    const seed = testSeed();
     const rng = new Rng(seed);
     for (let t = 0; t < 200; t++) {
       // Valid text with some random garbage bytes spliced in.

@@ -3,57 +3,73 @@
 import { describe, expect, it } from 'vitest';
 import { getTestGpu } from '../testing/gpu';
 import { randint } from '../testing/random';
-import { Rng, freshSeed } from '../../core/rng';
+import { Rng } from '../../core/rng';
+import { testSeed } from '../testing/seed';
 import { CpuTrainer } from './cpu-trainer';
 import { DEFAULT_CONFIG, type GPTConfig } from '../../core/config';
 import { DEFAULT_TRAIN, type TrainSettings } from '../../core/settings';
 import { Trainer, type StepReport } from './trainer';
 import { countGpuCalls } from '../gpu/counters';
 import { defaultKernelConfig } from '../tune/defaults';
+import { bothReductions } from '../testing/reductions';
 
 const tiny: GPTConfig = { ...DEFAULT_CONFIG, nLayer: 2, nHead: 2, nEmbd: 16, blockSize: 8, vocabSize: 11 };
 // Ten steps of float32 against float64 compound small differences; the loss moves by ~0.1
 // over the run, so 2e-3 relative still catches a wrong update.
 const LOSS_RTOL = 2e-3;
 
+/** A corpus with structure, so the loss falls: a repeating pattern plus noise. */
+function corpus(cfg: GPTConfig, seed: number): Uint32Array {
+  const noise = randint(new Rng(seed), 600, cfg.vocabSize);
+  return Uint32Array.from({ length: 600 }, (_, i) => (i % 5 === 4 ? noise[i] : i % cfg.vocabSize));
+}
+
+/**
+ * The float64 trainer's losses, then the GPU trainer's on each row reduction the device has
+ * (subgroup and workgroup, or workgroup alone).
+ */
 async function compareRuns(cfg: GPTConfig, settings: TrainSettings, steps: number) {
   const gpu = await getTestGpu();
-  const seed = settings.seed;
-  // A corpus with structure, so the loss falls: a repeating pattern plus noise.
-  const rng = new Rng(seed);
-  const noise = randint(rng, 600, cfg.vocabSize);
-  const tokens = Uint32Array.from({ length: 600 }, (_, i) => (i % 5 === 4 ? noise[i] : i % cfg.vocabSize));
-  const reports: StepReport[] = [];
-  const trainer = await Trainer.create(gpu, defaultKernelConfig(gpu), cfg, settings, tokens, { events: { onStep: (r) => reports.push(r) } });
+  const tokens = corpus(cfg, settings.seed);
   const ref = new CpuTrainer(cfg, settings, tokens);
-  const refLosses: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    await trainer.trainStep();
-    refLosses.push(ref.trainStep().loss);
+  const refLosses = Array.from({ length: steps }, () => ref.trainStep().loss);
+  const runs: { how: string; losses: number[]; reports: StepReport[] }[] = [];
+  for (const [how, kernelConfig] of bothReductions(defaultKernelConfig(gpu))) {
+    const reports: StepReport[] = [];
+    const trainer = await Trainer.create(gpu, kernelConfig, cfg, settings, tokens, { events: { onStep: (r) => reports.push(r) } });
+    try {
+      for (let i = 0; i < steps; i++) await trainer.trainStep();
+      await trainer.flush();
+    } finally {
+      trainer.destroy();
+    }
+    runs.push({ how, losses: reports.map((r) => r.loss), reports });
   }
-  await trainer.flush();
-  trainer.destroy();
-  return { losses: reports.map((r) => r.loss), refLosses, reports };
+  return { refLosses, runs };
 }
 
 describe('GPU trainer matches the float64 trainer', () => {
   it('ten AdamW steps with warm-up, clipping and weight decay give the same losses', async () => {
-    const seed = freshSeed();
+    const seed = testSeed();
     const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 3, blockSize: 8, lr: 1e-2, minLr: 1e-3, warmupSteps: 3, maxSteps: 10, gradClip: 0.5, seed };
-    const { losses, refLosses, reports } = await compareRuns(tiny, settings, 10);
-    expect(reports.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    for (let i = 0; i < 10; i++) {
-      expect(Math.abs(losses[i] - refLosses[i]) / refLosses[i], `step ${i + 1}: gpu ${losses[i]} ref ${refLosses[i]} seed ${seed}`).toBeLessThan(LOSS_RTOL);
+    const { refLosses, runs } = await compareRuns(tiny, settings, 10);
+    for (const { how, losses, reports } of runs) {
+      expect(reports.map((r) => r.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      for (let i = 0; i < 10; i++) {
+        expect(Math.abs(losses[i] - refLosses[i]) / refLosses[i], `${how}, step ${i + 1}: gpu ${losses[i]} ref ${refLosses[i]} seed ${seed}`).toBeLessThan(LOSS_RTOL);
+      }
     }
     expect(refLosses[9]).toBeLessThan(refLosses[0]); // it learns
   });
 
   it('gradient accumulation: two micro-batches per step match the reference', async () => {
-    const seed = freshSeed();
+    const seed = testSeed();
     const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, lr: 1e-2, minLr: 1e-2, warmupSteps: 0, maxSteps: 5, gradAccumSteps: 2, seed };
-    const { losses, refLosses } = await compareRuns({ ...tiny, norm: 'post', activation: 'relu' }, settings, 5);
-    for (let i = 0; i < 5; i++) {
-      expect(Math.abs(losses[i] - refLosses[i]) / refLosses[i], `step ${i + 1}: gpu ${losses[i]} ref ${refLosses[i]} seed ${seed}`).toBeLessThan(LOSS_RTOL);
+    const { refLosses, runs } = await compareRuns({ ...tiny, norm: 'post', activation: 'relu' }, settings, 5);
+    for (const { how, losses } of runs) {
+      for (let i = 0; i < 5; i++) {
+        expect(Math.abs(losses[i] - refLosses[i]) / refLosses[i], `${how}, step ${i + 1}: gpu ${losses[i]} ref ${refLosses[i]} seed ${seed}`).toBeLessThan(LOSS_RTOL);
+      }
     }
   });
 });
@@ -61,7 +77,7 @@ describe('GPU trainer matches the float64 trainer', () => {
 describe('GPU work per step', () => {
   it('one submission per optimizer step, with every planned dispatch in it, and no wait inside the step', async () => {
     const gpu = await getTestGpu();
-    const seed = freshSeed();
+    const seed = testSeed();
     const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, maxSteps: 10, warmupSteps: 0, gradAccumSteps: 2, evalEvery: 0, seed };
     const tokens = randint(new Rng(seed), 400, tiny.vocabSize);
     const trainer = await Trainer.create(gpu, defaultKernelConfig(gpu), tiny, settings, tokens);
@@ -86,7 +102,7 @@ describe('GPU work per step', () => {
 describe('recovery from a NaN loss', () => {
   it('reports the divergence and restores the last weights known to be good', async () => {
     const gpu = await getTestGpu();
-    const seed = freshSeed();
+    const seed = testSeed();
     const tokens = Uint32Array.from({ length: 400 }, (_, i) => (i * 7) % tiny.vocabSize);
     const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, lr: 1e-2, minLr: 1e-2, warmupSteps: 0, maxSteps: 100, gradClip: 0, seed };
     let divergedAt = -1;
@@ -121,11 +137,10 @@ describe('recovery from a NaN loss', () => {
 describe('evaluation on the GPU', () => {
   it('averages the same batches as the CPU trainer, each forward on its own batch', async () => {
     const gpu = await getTestGpu();
-    const seed = freshSeed();
+    const seed = testSeed();
     // A learnt structure makes the batches' losses differ, so a mixed-up batch would show.
     const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, lr: 1e-2, minLr: 1e-2, warmupSteps: 0, maxSteps: 10, evalIters: 5, seed };
-    const noise = randint(new Rng(seed), 600, tiny.vocabSize);
-    const tokens = Uint32Array.from({ length: 600 }, (_, i) => (i % 5 === 4 ? noise[i] : i % tiny.vocabSize));
+    const tokens = corpus(tiny, seed);
     const trainer = await Trainer.create(gpu, defaultKernelConfig(gpu), tiny, settings, tokens);
     try {
       const cpu = new CpuTrainer(tiny, settings, tokens);
@@ -150,7 +165,7 @@ describe('evaluation on the GPU', () => {
 describe('snapshot from step 0', () => {
   it('a run that diverges before the first periodic snapshot goes back to its initial weights', async () => {
     const gpu = await getTestGpu();
-    const seed = freshSeed();
+    const seed = testSeed();
     const tokens = Uint32Array.from({ length: 400 }, (_, i) => (i * 7) % tiny.vocabSize);
     const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, lr: 1e-2, minLr: 1e-2, warmupSteps: 0, maxSteps: 100, gradClip: 0, seed };
     const trainer = await Trainer.create(gpu, defaultKernelConfig(gpu), tiny, settings, tokens, { snapshotEvery: 50 });
