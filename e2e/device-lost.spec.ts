@@ -3,32 +3,9 @@
 // new one runs the restored run; the Train panel says which step came back; Train continues
 // that run (never a new model from step 0); and nothing on the way is an uncaught page error,
 // an unhandled rejection in the worker or a failed autosave.
-import { expect, test, type Page } from '@playwright/test';
-import { tinyModel } from './helpers';
+import { expect, test } from '@playwright/test';
+import { savedSteps, stepOf, tinyModel } from './helpers';
 import { mkdirSync } from 'node:fs';
-
-const stepOf = async (p: Page) => Number(await p.getByTestId('stat-step').textContent());
-
-/** The steps of the runs saved in IndexedDB, read beside the app. */
-function savedSteps(p: Page): Promise<number[]> {
-  return p.evaluate(
-    () =>
-      new Promise<number[]>((resolve, reject) => {
-        const open = indexedDB.open('gpt-playground');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('run-summaries')) return resolve([]);
-          const all = db.transaction('run-summaries').objectStore('run-summaries').getAll();
-          all.onsuccess = () => {
-            db.close();
-            resolve((all.result as { step: number }[]).map((r) => r.step));
-          };
-          all.onerror = () => reject(all.error);
-        };
-      }),
-  );
-}
 
 test('a device lost mid-run is replaced and Train continues the run from its last good step', async ({ page }) => {
   const pageErrors: string[] = [];

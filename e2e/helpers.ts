@@ -22,3 +22,27 @@ export async function openPlayground(browser: Browser): Promise<Page> {
   await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
   return page;
 }
+
+/** The step the Train panel shows. */
+export const stepOf = async (p: Page): Promise<number> => Number(await p.getByTestId('stat-step').textContent());
+
+/** The steps of the runs saved in IndexedDB, read beside the app. */
+export function savedSteps(p: Page): Promise<number[]> {
+  return p.evaluate(
+    () =>
+      new Promise<number[]>((resolve, reject) => {
+        const open = indexedDB.open('gpt-playground');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          if (!db.objectStoreNames.contains('run-summaries')) return resolve([]);
+          const all = db.transaction('run-summaries').objectStore('run-summaries').getAll();
+          all.onsuccess = () => {
+            db.close();
+            resolve((all.result as { step: number }[]).map((r) => r.step));
+          };
+          all.onerror = () => reject(all.error);
+        };
+      }),
+  );
+}

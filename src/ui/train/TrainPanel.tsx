@@ -29,7 +29,7 @@ function stateNote(state: TrainState, step: number, maxSteps: number, busy: bool
     case 'done':
       return step >= maxSteps ? `Finished ${step.toLocaleString('en-US')} steps. Raise Steps to continue, or Reset.` : 'Stopped: Train continues to the new step count.';
     case 'diverged':
-      return 'The loss stopped being a number. Lower the learning rate, then Train to go on, or Reset.';
+      return 'Training blew up (see why below). Lower the learning rate, then Train to go on, or Reset.';
   }
 }
 
