@@ -1,6 +1,7 @@
-// A run that blows up: the learning rate raised to 1e6 mid-run. Training pauses, the model goes
+// Faults while training. A run that blows up (the learning rate raised to 1e6 mid-run) pauses, goes
 // back to its last good weights, the step counter and the saved run go back with it, the
-// message names the step and the likely cause, and Train then continues the same run.
+// message names the step and the likely cause, and Train then continues the same run. A step
+// the GPU refuses (a validation error) does the same, naming the error.
 import { expect, test } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
 import { savedSteps, stepOf, tinyModel } from './helpers';
@@ -43,5 +44,28 @@ test('a learning rate of 1e6 pauses the run at its last good weights, and Train 
   await expect(page.getByTestId('train-state')).toHaveAttribute('data-state', 'paused');
   const loss = parseFloat((await page.getByTestId('stat-loss').textContent()) ?? 'NaN');
   expect(Number.isFinite(loss)).toBe(true);
+  expect(pageErrors).toEqual([]);
+});
+
+test('a training step the GPU refuses pauses the run with the error and its last good weights', async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/');
+  await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
+  await tinyModel(page);
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await train.click();
+  await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
+  // The dev build's hook has the worker record a dispatch the GPU refuses into the next step.
+  const { step: bad } = await page.evaluate(() => window.__gptPlayground!.badDispatch());
+  await expect(page.getByTestId('train-state')).toHaveAttribute('data-state', 'paused', { timeout: 60_000 });
+  await expect(page.getByTestId('train-message')).toContainText(new RegExp(`A GPU validation error stopped training at step ${bad}: `));
+  await expect(page.getByTestId('train-message')).toContainText('went back to its weights from step 0');
+  await expect.poll(() => stepOf(page)).toBe(0);
+  mkdirSync('test-results', { recursive: true });
+  await page.screenshot({ path: 'test-results/gpu-refused-step.png' });
+  await train.click();
+  await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(2);
   expect(pageErrors).toEqual([]);
 });

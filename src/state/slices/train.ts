@@ -78,11 +78,13 @@ export const createTrainSlice: StateCreator<AppState, [], [], TrainSlice> = (set
     await get().createModel();
   },
   onTrainState: (trainState, step, message) => {
-    // A divergence restores earlier weights: the chart goes back with them, and the sample
-    // shown is drawn again from the restored model (the last one came from broken weights).
-    const rewound = trainState === 'diverged' && get().trainState !== 'diverged';
-    if (trainState === 'diverged') rewindMetrics(step);
+    // A divergence, a step the GPU refused or a reset GPU restores earlier weights: the chart
+    // goes back with them, and the sample shown is drawn again from the restored model (the
+    // last one may have come from broken weights).
+    const lastCharted = metricsStore.getState().steps.at(-1)?.step ?? 0;
+    const rewound = step < lastCharted;
+    if (rewound || trainState === 'diverged') rewindMetrics(step);
     set({ trainState, step, trainMessage: message ?? null });
-    if (rewound && get().modelReport && get().sampleTokens.length > 0) void get().runSample();
+    if (rewound && get().modelReport && get().sampleTokens.length > 0 && !get().sampleBusy) void get().runSample();
   },
 });
