@@ -4,7 +4,7 @@
 // that run (never a new model from step 0); and nothing on the way is an uncaught page error,
 // an unhandled rejection in the worker or a failed autosave.
 import { expect, test } from '@playwright/test';
-import { savedSteps, stepOf, tinyModel } from './helpers';
+import { savedSteps, stepOf, trainTinyModel } from './helpers';
 import { mkdirSync } from 'node:fs';
 
 test('a device lost mid-run is replaced and Train continues the run from its last good step', async ({ page }) => {
@@ -17,16 +17,9 @@ test('a device lost mid-run is replaced and Train continues the run from its las
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto('/');
-  await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
-  await tinyModel(page);
-
   // Train a little and pause: the pause saves the run, and that save's read of the weights is
   // also the copy the worker keeps on the CPU for a lost device.
-  const train = page.getByRole('button', { name: 'Train', exact: true });
-  await train.click();
-  await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(5);
+  const train = await trainTinyModel(page, 5);
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await expect(page.getByTestId('train-state')).toHaveAttribute('data-state', 'paused');
   // The step shown may still catch up with the last step reported: wait for the two to meet.

@@ -4,19 +4,12 @@
 // the GPU refuses (a validation error) does the same, naming the error.
 import { expect, test } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
-import { savedSteps, stepOf, tinyModel } from './helpers';
+import { savedSteps, stepOf, trainTinyModel } from './helpers';
 
 test('a learning rate of 1e6 pauses the run at its last good weights, and Train continues it', async ({ page }) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto('/');
-  await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
-  await tinyModel(page);
-
-  const train = page.getByRole('button', { name: 'Train', exact: true });
-  await train.click();
-  await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
+  const train = await trainTinyModel(page, 3);
   const lr = page.getByLabel('Learning rate', { exact: true });
   await lr.fill('1e6');
   await lr.press('Tab');
@@ -50,13 +43,7 @@ test('a learning rate of 1e6 pauses the run at its last good weights, and Train 
 test('a training step the GPU refuses pauses the run with the error and its last good weights', async ({ page }) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto('/');
-  await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
-  await tinyModel(page);
-  const train = page.getByRole('button', { name: 'Train', exact: true });
-  await train.click();
-  await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(3);
+  const train = await trainTinyModel(page, 3);
   // The dev build's hook has the worker record a dispatch the GPU refuses into the next step.
   const { step: bad } = await page.evaluate(() => window.__gptPlayground!.badDispatch());
   await expect(page.getByTestId('train-state')).toHaveAttribute('data-state', 'paused', { timeout: 60_000 });

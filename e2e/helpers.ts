@@ -1,6 +1,6 @@
 // What several specs do the same way: a model small enough for SwiftShader to build and train
 // in seconds, and the page opened at desktop size with WebGPU ready.
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 
 /** Layers 1, heads 2, width 16, block 16, batch 4 (and max tokens, when given). */
 export async function tinyModel(p: Page, opts: { maxTokens?: number } = {}): Promise<void> {
@@ -45,4 +45,19 @@ export function savedSteps(p: Page): Promise<number[]> {
         };
       }),
   );
+}
+
+/**
+ * Opens the app on `page` at desktop size, builds the tiny model and trains it until the step
+ * counter reaches `atLeast`; returns the Train button, still training.
+ */
+export async function trainTinyModel(page: Page, atLeast: number): Promise<Locator> {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto('/');
+  await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
+  await tinyModel(page);
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await train.click();
+  await expect.poll(() => stepOf(page), { timeout: 120_000 }).toBeGreaterThanOrEqual(atLeast);
+  return train;
 }
