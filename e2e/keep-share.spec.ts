@@ -59,6 +59,9 @@ test('a link with weights samples at once, the same in every fresh page', async 
   await expect(page.getByTestId('share-size')).toContainText(/weights/i);
   const a = await fresh(browser, link);
   const b = await fresh(browser, link);
+  // The link brings the loss history that led to its weights: the chart is not empty.
+  await expect(a.getByTestId('stat-step')).toHaveText('3', { timeout: 60_000 });
+  await expect(a.locator('canvas[aria-label^="Loss chart"]')).toHaveAttribute('aria-label', /step 3\b.*train loss/);
   const sa = await sample(a); // no training first: the weights came with the link
   const sb = await sample(b);
   expect(sa).toBe(sb);

@@ -20,6 +20,16 @@ export interface DemoState {
   model: Omit<GPTConfig, 'vocabSize'>;
   train: TrainSettings;
   sample: SamplingSettings & { prompt: string; maxTokens: number; seed: number };
+  /**
+   * The loss curve of the weights the demo travels with (a link, a checkpoint, a shipped demo),
+   * so whoever opens it sees how the model got there. Absent: no history (settings only).
+   */
+  history?: DemoHistory;
+}
+
+export interface DemoHistory {
+  steps: { step: number; loss: number }[];
+  evals: { step: number; train: number; val: number }[];
 }
 
 export class InvalidDemoError extends Error {
@@ -45,6 +55,50 @@ function oneOf<T extends string>(o: Record<string, unknown>, key: string, where:
   const v = o[key];
   if (!values.includes(v as T)) throw new InvalidDemoError(`${where}.${key} must be one of ${values.join(', ')}`);
   return v as T;
+}
+
+/** Most points of a history a demo carries: a link stays small, the curve keeps its shape. */
+export const MAX_HISTORY_POINTS = 400;
+/** Most entries parseDemo accepts in each of a history's lists. */
+const MAX_HISTORY_ENTRIES = 100_000;
+
+/**
+ * A history cut to at most `maxPoints` training points and evaluations: evenly spaced, with
+ * the first and the last kept. Non-finite losses are dropped (JSON cannot carry them, and a
+ * blow-up that was rewound is not part of the run).
+ */
+export function compactHistory(h: DemoHistory, maxPoints = MAX_HISTORY_POINTS): DemoHistory {
+  const thin = <T>(xs: T[]): T[] => {
+    if (xs.length <= maxPoints) return xs;
+    const out: T[] = [];
+    for (let i = 0; i < maxPoints; i++) out.push(xs[Math.round((i * (xs.length - 1)) / (maxPoints - 1))]);
+    return out;
+  };
+  return {
+    steps: thin(h.steps.filter((x) => Number.isFinite(x.loss)).map((x) => ({ step: x.step, loss: x.loss }))),
+    evals: thin(h.evals.filter((e) => Number.isFinite(e.train) && Number.isFinite(e.val)).map((e) => ({ step: e.step, train: e.train, val: e.val }))),
+  };
+}
+
+function parseHistory(h: unknown): DemoHistory {
+  if (!isObj(h) || !Array.isArray(h.steps) || !Array.isArray(h.evals)) throw new InvalidDemoError('history must have lists "steps" and "evals"');
+  if (h.steps.length > MAX_HISTORY_ENTRIES || h.evals.length > MAX_HISTORY_ENTRIES) throw new InvalidDemoError('history is too long');
+  let last = -1;
+  const steps = h.steps.map((x, i) => {
+    if (!isObj(x)) throw new InvalidDemoError(`history.steps[${i}] is not a point`);
+    const step = num(x, 'step', `history.steps[${i}]`);
+    if (!Number.isInteger(step) || step <= last) throw new InvalidDemoError(`history.steps[${i}].step must be a whole number above the one before`);
+    last = step;
+    return { step, loss: num(x, 'loss', `history.steps[${i}]`) };
+  });
+  const evals = h.evals.map((x, i) => {
+    if (!isObj(x)) throw new InvalidDemoError(`history.evals[${i}] is not an evaluation`);
+    const where = `history.evals[${i}]`;
+    const step = num(x, 'step', where);
+    if (!Number.isInteger(step) || step < 0) throw new InvalidDemoError(`${where}.step must be a whole number`);
+    return { step, train: num(x, 'train', where), val: num(x, 'val', where) };
+  });
+  return { steps, evals };
 }
 
 /** Validates an untrusted value as a DemoState; throws InvalidDemoError naming the bad field. */
@@ -94,7 +148,9 @@ export function parseDemo(value: unknown): DemoState {
     maxTokens: num(s, 'maxTokens', 'sample'),
     seed: num(s, 'seed', 'sample'),
   };
-  return { format: DEMO_FORMAT, version: DEMO_VERSION, corpus: { source, text }, tokenizer, model, train, sample };
+  const demo: DemoState = { format: DEMO_FORMAT, version: DEMO_VERSION, corpus: { source, text }, tokenizer, model, train, sample };
+  if (value.history !== undefined) demo.history = parseHistory(value.history);
+  return demo;
 }
 
 export const DEFAULT_DEMO_SAMPLE = { ...DEFAULT_SAMPLING, prompt: '', maxTokens: 200, seed: 42 };

@@ -99,6 +99,15 @@ describe('share link round trip', () => {
     expect((await decodeShareLink(` https://example.org/app/?x=1${a.fragment}\n`)).demo).toEqual(pasted);
   });
 
+  it('carries the loss history with the weights', async () => {
+    const history = { steps: [{ step: 1, loss: 4.2 }, { step: 2, loss: 3.9 }, { step: 3, loss: 3.1 }], evals: [{ step: 3, train: 3.05, val: 3.2 }] };
+    const demo = makeDemo({ history });
+    const w = makeWeights(model, new Rng(5));
+    const back = await decodeShareLink((await encodeShareLink(demo, w)).fragment);
+    expect(back.demo.history).toEqual(history);
+    expect(back.weights).not.toBeNull();
+  });
+
   const variants: [string, Partial<DemoState['model']>][] = [];
   for (const norm of ['pre', 'post'] as const)
     for (const positions of ['learned', 'sinusoidal'] as const)

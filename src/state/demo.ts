@@ -1,13 +1,17 @@
 // Between the store and the one serializable DemoState that a share link, an autosave and a
 // checkpoint carry: what the current demo is, and how to make the store show a given one.
 import { findCorpus } from '../corpora';
-import { DEMO_FORMAT, DEMO_VERSION, type DemoState } from '../persist/demo';
+import { compactHistory, DEMO_FORMAT, DEMO_VERSION, type DemoHistory, type DemoState } from '../persist/demo';
 import type { ModelInit } from '../core/protocol';
 import type { AppState } from './types';
 import { useAppStore } from './store';
-import { resetMetrics } from './metrics';
+import { metricsStore, resetMetrics } from './metrics';
 
-export function currentDemo(s: AppState = useAppStore.getState()): DemoState {
+/**
+ * The current demo. With `history`, it carries the loss curve of the current weights (cut to
+ * a few hundred points), as a link or a checkpoint does; a saved run keeps its own, whole.
+ */
+export function currentDemo(s: AppState = useAppStore.getState(), opts: { history?: boolean } = {}): DemoState {
   const source = s.source.kind === 'file' ? { kind: 'file' as const, name: s.source.name } : s.source;
   return {
     format: DEMO_FORMAT,
@@ -17,13 +21,33 @@ export function currentDemo(s: AppState = useAppStore.getState()): DemoState {
     model: s.model,
     train: { ...s.train, blockSize: s.model.blockSize },
     sample: { ...s.sampling, prompt: s.prompt, maxTokens: s.maxTokens, seed: s.sampleSeed },
+    ...(opts.history && s.modelReport ? { history: compactHistory(currentHistory()) } : {}),
   };
+}
+
+/** The chart's history as a demo carries it. */
+export function currentHistory(): DemoHistory {
+  const m = metricsStore.getState();
+  return { steps: m.steps.map((x) => ({ step: x.step, loss: x.loss })), evals: m.evals };
+}
+
+/** Puts a history on the chart (rates and timings are not kept: they show as unknown). */
+export function showHistory(h: DemoHistory): void {
+  metricsStore.setState({
+    steps: h.steps.map((x) => ({ step: x.step, loss: x.loss, lr: NaN, tokensPerSec: NaN, stepMs: NaN })),
+    evals: h.evals,
+    lrMarks: [],
+    version: metricsStore.getState().version + 1,
+  });
 }
 
 /** Weights the next model build starts from: saved (with Adam state) or a link's int8 ones. */
 export type InitialWeights = ModelInit;
 
-/** Puts a demo into the store; with weights, the next model build starts from them. */
+/**
+ * Puts a demo into the store; with weights, the next model build starts from them and the
+ * chart shows the history that led to them (a demo without weights starts a new run).
+ */
 export function applyDemo(demo: DemoState, weights: InitialWeights | null = null): void {
   let text = demo.corpus.text;
   const src = demo.corpus.source;
@@ -51,4 +75,5 @@ export function applyDemo(demo: DemoState, weights: InitialWeights | null = null
     attention: null,
     initialWeights: weights,
   });
+  if (weights && demo.history) showHistory(demo.history);
 }

@@ -30,14 +30,14 @@ function requireModel() {
 export async function shareLink(): Promise<{ url: string; bytes: number; includesWeights: boolean; overBudget: boolean }> {
   const s = useAppStore.getState();
   const weights = s.modelReport ? await engine().request('quantizedParams') : undefined;
-  const enc = await encodeShareLink(currentDemo(), weights);
+  const enc = await encodeShareLink(currentDemo(s, { history: !!weights }), weights);
   const url = `${location.origin}${location.pathname}${location.search}${enc.fragment}`;
   return { url, bytes: enc.bytes, includesWeights: enc.includesWeights, overBudget: enc.overBudget };
 }
 
 export async function exportCheckpointFile(): Promise<{ blob: Blob; filename: string }> {
   requireModel();
-  const { bytes, step } = await engine().request('exportCheckpoint', { demo: currentDemo() });
+  const { bytes, step } = await engine().request('exportCheckpoint', { demo: currentDemo(useAppStore.getState(), { history: true }) });
   return { blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }), filename: `gpt-playground-${modelName()}-step${step}.safetensors` };
 }
 

@@ -2,9 +2,8 @@
 // Adam state, history, last sample), how to show a saved run, and how runs are named and
 // numbered. No decisions about which tab saves what: that is run-session.ts.
 import type { SavedRun } from '../persist/runs';
-import { applyDemo, currentDemo } from './demo';
+import { applyDemo, currentDemo, currentHistory, showHistory } from './demo';
 import { engine } from './engine';
-import { metricsStore } from './metrics';
 import { useAppStore } from './store';
 
 /** Longest name a copy gets (the list's rename allows 120 characters). */
@@ -41,7 +40,6 @@ export function defaultRunName(): string {
 export async function snapshotSession(id: string, name: string): Promise<SavedRun> {
   const s = useAppStore.getState();
   const state = await engine().request('getState');
-  const m = metricsStore.getState();
   const sample = s.sampleTokens.map((t) => t.text).join('');
   return {
     id,
@@ -51,7 +49,7 @@ export async function snapshotSession(id: string, name: string): Promise<SavedRu
     step: state.step,
     params: state.params,
     adam: state.m && state.v ? { m: state.m, v: state.v } : undefined,
-    history: { steps: m.steps.map((x) => ({ step: x.step, loss: x.loss })), evals: m.evals },
+    history: currentHistory(),
     samples: sample ? [sample] : [],
   };
 }
@@ -75,10 +73,5 @@ export function nonFiniteWeights(run: Pick<SavedRun, 'params' | 'adam'>): 'weigh
 /** Puts a saved run into the stores; its model is built from its weights by the caller. */
 export function showSavedRun(run: SavedRun): void {
   applyDemo(run.demo, run.params ? { params: run.params, m: run.adam?.m, v: run.adam?.v, step: run.step } : null);
-  metricsStore.setState({
-    steps: run.history.steps.map((x) => ({ step: x.step, loss: x.loss, lr: NaN, tokensPerSec: NaN, stepMs: NaN })),
-    evals: run.history.evals,
-    lrMarks: [],
-    version: metricsStore.getState().version + 1,
-  });
+  showHistory(run.history);
 }
