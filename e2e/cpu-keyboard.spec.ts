@@ -11,7 +11,7 @@ let page: Page;
 test.beforeAll(async ({ baseURL }) => {
   browser = await chromium.launch({ executablePath: chromiumExecutable(), args: chromiumArgs({ webgpu: false }) });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(baseURL!);
+  await page.goto(`${baseURL}/?demo=none`);
 });
 
 test.afterAll(async () => {

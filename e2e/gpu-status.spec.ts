@@ -4,7 +4,7 @@ import { expect, test, chromium } from '@playwright/test';
 import { chromiumArgs, chromiumExecutable } from '../browser.config.mjs';
 
 test('reports the WebGPU adapter and that every kernel compiled', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?demo=none');
   await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
   const adapter = await page.getByTestId('adapter-name').textContent();
   console.log(`page adapter: ${adapter}`);
@@ -16,7 +16,7 @@ test('without the WebGPU flag the page says no adapter was offered and how to fi
   const browser = await chromium.launch({ executablePath: chromiumExecutable(), args: chromiumArgs({ webgpu: false }) });
   try {
     const page = await browser.newPage();
-    await page.goto(baseURL!);
+    await page.goto(`${baseURL}/?demo=none`);
     const alert = page.getByTestId('gpu-error');
     await expect(alert).toBeVisible({ timeout: 60_000 });
     await expect(alert).toHaveAttribute('data-code', 'no-adapter');
@@ -31,7 +31,7 @@ test('a browser without navigator.gpu is told to use one that has WebGPU', async
   await page.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined, configurable: true });
   });
-  await page.goto('/');
+  await page.goto('/?demo=none');
   const alert = page.getByTestId('gpu-error');
   await expect(alert).toBeVisible();
   await expect(alert).toHaveAttribute('data-code', 'no-webgpu');
@@ -47,7 +47,7 @@ test('a shader that fails to compile is named with its file and line', async ({ 
     expect(broken).not.toBe(body);
     await route.fulfill({ response: res, body: broken });
   });
-  await page.goto('/');
+  await page.goto('/?demo=none');
   const alert = page.getByTestId('gpu-error');
   await expect(alert).toBeVisible({ timeout: 60_000 });
   await expect(alert).toHaveAttribute('data-error', 'ShaderCompileError');

@@ -2,9 +2,10 @@
 // weights samples at once and identically everywhere, a reload resumes a run, and a bad link,
 // a bad file or missing storage each get their message.
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { tinyModel } from './helpers';
+import { openSection, tinyModel } from './helpers';
 
 async function steps(p: Page, n: number): Promise<void> {
+  await openSection(p, 'Playground');
   const start = Number((await p.getByTestId('stat-step').getAttribute('data-value')) ?? 0) || 0;
   for (let i = 1; i <= n; i++) {
     await p.getByRole('button', { name: 'Step', exact: true }).click();
@@ -13,6 +14,7 @@ async function steps(p: Page, n: number): Promise<void> {
 }
 
 async function sample(p: Page): Promise<string> {
+  await openSection(p, 'Playground');
   await p.getByRole('button', { name: 'Generate', exact: true }).click();
   const tokens = p.getByTestId('sample-output').getByTestId('sample-token');
   await expect(tokens).toHaveCount(16, { timeout: 120_000 });
@@ -20,6 +22,7 @@ async function sample(p: Page): Promise<string> {
 }
 
 async function share(p: Page): Promise<string> {
+  await openSection(p, 'Keep & share');
   await p.getByTestId('share-button').click();
   const url = p.getByTestId('share-url');
   await expect(url).not.toHaveValue('', { timeout: 60_000 });
@@ -35,7 +38,7 @@ async function fresh(browser: Browser, url: string): Promise<Page> {
 
 test('a demo link retrains the same model from the same seed: same sample', async ({ page, browser }) => {
   test.setTimeout(300_000);
-  await page.goto('/');
+  await page.goto('/?demo=none');
   await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
   await tinyModel(page, { maxTokens: 16 });
   const link = await share(page); // before training: the demo alone
@@ -51,7 +54,7 @@ test('a demo link retrains the same model from the same seed: same sample', asyn
 
 test('a link with weights samples at once, the same in every fresh page', async ({ page, browser }) => {
   test.setTimeout(300_000);
-  await page.goto('/');
+  await page.goto('/?demo=none');
   await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
   await tinyModel(page, { maxTokens: 16 });
   await steps(page, 3);
@@ -70,7 +73,7 @@ test('a link with weights samples at once, the same in every fresh page', async 
 
 test('a reload resumes the run where it was saved', async ({ page }) => {
   test.setTimeout(300_000);
-  await page.goto('/');
+  await page.goto('/?demo=none');
   await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
   await tinyModel(page, { maxTokens: 16 });
   await page.getByRole('button', { name: 'Train', exact: true }).click();
@@ -96,8 +99,9 @@ test('a damaged link is reported and the default demo shown', async ({ page }) =
 });
 
 test('a corrupt checkpoint file is rejected with its reason', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?demo=none');
   await expect(page.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
+  await openSection(page, 'Keep & share');
   await page.getByTestId('import-checkpoint').setInputFiles({ name: 'broken.safetensors', mimeType: 'application/octet-stream', buffer: Buffer.from('not a checkpoint at all') });
   await expect(page.getByTestId('file-error')).toBeVisible();
   await expect(page.getByTestId('file-error')).toContainText(/header|safetensors|file/i);
@@ -106,7 +110,7 @@ test('a corrupt checkpoint file is rejected with its reason', async ({ page }) =
 test('without IndexedDB the page says saving is off and still trains', async ({ page }) => {
   test.setTimeout(200_000);
   await page.addInitScript(() => Object.defineProperty(window, 'indexedDB', { get: () => undefined }));
-  await page.goto('/');
+  await page.goto('/?demo=none');
   await expect(page.getByTestId('storage-error')).toBeVisible({ timeout: 60_000 });
   await tinyModel(page, { maxTokens: 16 });
   await steps(page, 1);

@@ -3,7 +3,7 @@
 // streams, the heatmaps are drawn, the probability bars follow the temperature slider, and
 // hostile pasted text stays text. Screenshots of each panel are saved as test artifacts.
 import { expect, test, type Page } from '@playwright/test';
-import { openPlayground } from './helpers';
+import { openDrawer, openPlayground, openSection, revealPanel, tinyModel } from './helpers';
 import { mkdirSync } from 'node:fs';
 
 test.describe.configure({ mode: 'serial' });
@@ -14,7 +14,8 @@ let page: Page;
 async function shootPanels(p: Page, tag: string): Promise<void> {
   mkdirSync(SHOTS, { recursive: true });
   await p.screenshot({ path: `${SHOTS}/${tag}-page.png`, fullPage: true });
-  for (const id of ['data', 'model', 'train', 'sample', 'attention']) {
+  for (const id of ['data', 'model', 'train', 'sample', 'attention'] as const) {
+    await revealPanel(p, id);
     const panel = p.getByTestId(`panel-${id}`);
     if (await panel.count()) await panel.screenshot({ path: `${SHOTS}/${tag}-${id}.png` });
   }
@@ -22,11 +23,7 @@ async function shootPanels(p: Page, tag: string): Promise<void> {
 
 /** A small model so that SwiftShader trains it in seconds. */
 async function chooseTinyModel(p: Page): Promise<void> {
-  await p.getByLabel('Layers', { exact: true }).fill('1');
-  await p.getByLabel('Heads', { exact: true }).fill('2');
-  await p.getByLabel('Width', { exact: true }).fill('16');
-  await p.getByLabel('Block size', { exact: true }).fill('16');
-  await p.getByLabel('Batch size', { exact: true }).fill('4');
+  await tinyModel(p);
 }
 
 async function lossAfterSteps(p: Page, n: number): Promise<number[]> {
@@ -107,6 +104,7 @@ test('the attention heatmaps are drawn', async () => {
 
 test('pasted text with emoji and HTML is shown as text and trains', async () => {
   const hostile = 'Hi 👋🏽 there <img src=x onerror=alert(1)> and ünïcödé, 日本語.\n'.repeat(40);
+  await openDrawer(page, 'data');
   await page.getByTestId('data-text').fill(hostile);
   await expect(page.getByTestId('data-text')).toHaveValue(hostile);
   await page.getByRole('button', { name: 'Step', exact: true }).click();
@@ -119,6 +117,7 @@ test('pasted text with emoji and HTML is shown as text and trains', async () => 
 });
 
 test('the profiler times the kernels of a training step and of a sampled token', async () => {
+  await openSection(page, 'Device');
   await page.getByTestId('profile-step').click();
   const table = page.getByTestId('profile-table');
   await expect(table).toBeVisible({ timeout: 60_000 });
@@ -128,6 +127,7 @@ test('the profiler times the kernels of a training step and of a sampled token',
   await page.getByTestId('profiler-panel').screenshot({ path: `${SHOTS}/desktop-profiler-step.png` });
   await page.getByTestId('profile-token').click();
   await expect(table).toContainText('attention_decode', { timeout: 60_000 });
+  await openSection(page, 'Playground');
 });
 
 test('phone width: panels stack and nothing overflows', async () => {

@@ -4,7 +4,7 @@
 // snapping back; prompt characters outside the vocabulary are listed. Screenshots of the
 // panel in each state go to test-results/.
 import { expect, test, type Page } from '@playwright/test';
-import { openPlayground } from './helpers';
+import { openDrawer, openPlayground, showArea, tinyModel } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -42,11 +42,7 @@ async function expectStoppedAndKept(p: Page): Promise<number> {
 test.beforeAll(async ({ browser }) => {
   page = await openPlayground(browser);
   // A small model so that SwiftShader builds and runs it in seconds.
-  await page.getByLabel('Layers', { exact: true }).fill('1');
-  await page.getByLabel('Heads', { exact: true }).fill('2');
-  await page.getByLabel('Width', { exact: true }).fill('16');
-  await page.getByLabel('Block size', { exact: true }).fill('16');
-  await page.getByLabel('Batch size', { exact: true }).fill('4');
+  await tinyModel(page);
   await page.getByRole('button', { name: 'Step', exact: true }).click();
   await expect(page.getByTestId('stat-step')).toHaveText('1', { timeout: 120_000 });
 });
@@ -152,6 +148,7 @@ test('a cleared number field says what to enter instead of snapping back', async
 test('prompt characters outside the vocabulary are listed under the prompt', async () => {
   const note = page.getByTestId('sample-skipped');
   const prompt = page.getByLabel('Prompt', { exact: true });
+  await openDrawer(page, 'data');
   await page.getByTestId('data-text').fill('the quick brown fox jumps over the lazy dog.\n'.repeat(40));
   await prompt.fill('the é 🚀 Ω é');
   // Before the new text is tokenized: the vocabulary the worker will build from it.
@@ -173,6 +170,7 @@ test('prompt characters outside the vocabulary are listed under the prompt', asy
 
 test('phone width: Stop, the field messages and the skipped list fit without overflow', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
+  await showArea(page, 'Sample');
   const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   await page.getByLabel('Prompt', { exact: true }).fill('the é Ω ∑ ü');
   await page.getByLabel('Max tokens', { exact: true }).fill('100000');

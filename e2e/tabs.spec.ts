@@ -3,11 +3,12 @@
 // is open elsewhere; read-only saves nothing; a take-over moves the run and the first page
 // keeps its unsaved work in a copy; a save based on a stale revision is refused and reported.
 import { expect, test, type Page } from '@playwright/test';
-import { tinyModel } from './helpers';
+import { openSection, tinyModel } from './helpers';
 
 const stepOf = async (p: Page) => Number(await p.getByTestId('stat-step').textContent());
 
 async function trainAndPause(p: Page, atLeast: number): Promise<void> {
+  await openSection(p, 'Playground');
   await p.getByRole('button', { name: 'Train', exact: true }).click();
   await expect.poll(() => stepOf(p), { timeout: 120_000 }).toBeGreaterThanOrEqual(atLeast);
   await p.getByRole('button', { name: 'Pause', exact: true }).click();
@@ -78,7 +79,7 @@ function saveBehindTheAppsBack(p: Page, id: string): Promise<void> {
 
 test('a saved run belongs to one tab at a time', async ({ page: first, context }) => {
   test.setTimeout(600_000);
-  await first.goto('/');
+  await first.goto('/?demo=none');
   await expect(first.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
   await tinyModel(first);
   await trainAndPause(first, 3);
@@ -94,7 +95,7 @@ test('a saved run belongs to one tab at a time', async ({ page: first, context }
 
   // The second tab restores the last active run, which the first tab has open: it asks.
   const second = await context.newPage();
-  await second.goto('/');
+  await second.goto('/?demo=none');
   const prompt = second.getByTestId('run-conflict');
   await expect(prompt).toBeVisible({ timeout: 60_000 });
   await expect(prompt.getByRole('alert')).toContainText(`Your last run, “${saved.name}”, is open in another tab`);
@@ -113,6 +114,7 @@ test('a saved run belongs to one tab at a time', async ({ page: first, context }
   await expect(second.getByTestId('stat-step')).toHaveText(String(savedStep), { timeout: 120_000 });
   await expect(second.getByTestId('autosave-status')).toContainText('Autosave is off');
   await expect(second.getByTestId(`run-${runId}`)).toContainText('current, read-only');
+  await openSection(second, 'Keep & share');
   await expect(second.getByTestId(`run-${runId}`).getByTestId('open-elsewhere')).toBeVisible();
   await second.getByTestId('read-only-banner').screenshot({ path: 'test-results/tabs-second-read-only.png' });
   await second.evaluate(() => {
@@ -139,6 +141,7 @@ test('a saved run belongs to one tab at a time', async ({ page: first, context }
   await expect(notice).toBeHidden();
   // Each tab's list marks the other's run; a rename in one tab shows in the other.
   await expect(second.getByTestId(`run-${firstCopyId}`).getByTestId('open-elsewhere')).toBeVisible({ timeout: 30_000 });
+  await openSection(first, 'Keep & share');
   await expect(first.getByTestId(`run-${runId}`).getByTestId('open-elsewhere')).toBeVisible({ timeout: 30_000 });
   const copyRow = first.getByTestId(`run-${firstCopyId}`);
   await copyRow.getByRole('button', { name: 'Rename' }).click();
@@ -161,6 +164,7 @@ test('a saved run belongs to one tab at a time', async ({ page: first, context }
   const refused = second.getByTestId('save-notice');
   await expect(refused).toContainText(`Another tab saved “${saved.name}”`, { timeout: 60_000 });
   await expect(refused).toContainText(`were saved as a copy, “${saved.name} (copy)”`);
+  await openSection(second, 'Keep & share');
   await second.getByRole('region', { name: 'Saved runs' }).screenshot({ path: 'test-results/tabs-second-stale.png' });
   expect(await storedRun(second, runId)).toEqual(other); // refused: nothing of it was written
   const secondCopyId = await currentRunId(second);
@@ -170,7 +174,7 @@ test('a saved run belongs to one tab at a time', async ({ page: first, context }
 
 test('from the list: cancel keeps this tab as it was, fork copies, and training a read-only run trains a copy', async ({ page: first, context }) => {
   test.setTimeout(600_000);
-  await first.goto('/');
+  await first.goto('/?demo=none');
   await expect(first.getByTestId('gpu-ready')).toBeVisible({ timeout: 60_000 });
   await tinyModel(first);
   await trainAndPause(first, 2);
@@ -179,11 +183,12 @@ test('from the list: cancel keeps this tab as it was, fork copies, and training 
   const saved = (await storedRun(first, runId))!;
 
   const second = await context.newPage();
-  await second.goto('/');
+  await second.goto('/?demo=none');
   await expect(second.getByTestId('run-conflict')).toBeVisible({ timeout: 60_000 });
   await second.getByTestId('conflict-cancel').click(); // Not now: the default demo stays
   await expect(second.getByTestId('run-conflict')).toBeHidden();
   const row = second.getByTestId(`run-${runId}`);
+  await openSection(second, 'Keep & share');
   await expect(row.getByTestId('open-elsewhere')).toBeVisible({ timeout: 30_000 });
 
   // Open from the list asks in the run's row; Escape cancels and puts focus back on Open.
@@ -209,6 +214,7 @@ test('from the list: cancel keeps this tab as it was, fork copies, and training 
   await asked.getByRole('button', { name: 'Open read-only' }).click();
   await expect(second.getByTestId('read-only-banner')).toBeVisible({ timeout: 60_000 });
   await expect(second.getByTestId('stat-step')).toHaveText(String(saved.step), { timeout: 120_000 });
+  await openSection(second, 'Playground');
   await second.getByRole('button', { name: 'Step', exact: true }).click();
   await expect(second.getByTestId('ownership-notice')).toContainText('training it here made a copy', { timeout: 120_000 });
   await expect(second.getByTestId('read-only-banner')).toBeHidden();

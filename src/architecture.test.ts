@@ -23,7 +23,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   core: [],
   // The benchmark also compares the engine with onnxruntime-web, which the worker wraps.
   bench: ['engine', 'worker', 'core'],
-  tools: ['engine', 'core', 'corpora'],
+  tools: ['engine', 'persist', 'core', 'corpora'],
   // The engine's own folders, lowest first.
   'engine/gpu': ['core'],
   'engine/kernels': ['engine/gpu', 'core'],

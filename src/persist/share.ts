@@ -75,20 +75,36 @@ export async function encodeShareLink(
   opts?: { budgetBytes?: number },
 ): Promise<EncodedShareLink> {
   const budget = opts?.budgetBytes ?? DEFAULT_LINK_BUDGET;
+  const { clean, parts } = demoSection(demo);
+  if (weights) {
+    const fragment = linkOf(await seal([...parts, ...weightsSection(clean, weights)], FLAG_WEIGHTS));
+    if (fragment.length <= budget) return { fragment, bytes: fragment.length, includesWeights: true, overBudget: false };
+  }
+  const fragment = linkOf(await seal(parts, 0));
+  return { fragment, bytes: fragment.length, includesWeights: false, overBudget: !!weights || fragment.length > budget };
+}
+
+/**
+ * The bytes a link's base64url text stands for (the envelope), always with the weights when
+ * given: what a file carries (the app's shipped demos, public/demos/*.demo). decodeSharePayload
+ * reads it back.
+ */
+export async function encodeSharePayload(demo: DemoState, weights?: ShareWeights): Promise<Uint8Array> {
+  const { clean, parts } = demoSection(demo);
+  return weights ? seal([...parts, ...weightsSection(clean, weights)], FLAG_WEIGHTS) : seal(parts, 0);
+}
+
+const linkOf = (envelope: Uint8Array): string => SHARE_PREFIX + toBase64Url(envelope);
+
+/** The demo validated, and its part of the contents: JSON length, JSON. */
+function demoSection(demo: DemoState): { clean: DemoState; parts: Uint8Array[] } {
   // Validate our own input too: a link that its own decoder would refuse is worse than an error now.
   const clean = parseDemo(demo);
   if (clean.corpus.source.kind === 'sample') clean.corpus.text = ''; // the id regenerates it
   const json = new TextEncoder().encode(JSON.stringify(clean));
   const head = new Uint8Array(4);
   new DataView(head.buffer).setUint32(0, json.length, true);
-
-  if (weights) {
-    const section = weightsSection(clean, weights);
-    const fragment = await seal([head, json, ...section], FLAG_WEIGHTS);
-    if (fragment.length <= budget) return { fragment, bytes: fragment.length, includesWeights: true, overBudget: false };
-  }
-  const fragment = await seal([head, json], 0);
-  return { fragment, bytes: fragment.length, includesWeights: false, overBudget: !!weights || fragment.length > budget };
+  return { clean, parts: [head, json] };
 }
 
 function weightsSection(demo: DemoState, w: ShareWeights): Uint8Array[] {
@@ -116,14 +132,14 @@ function weightsSection(demo: DemoState, w: ShareWeights): Uint8Array[] {
   return [meta, new Uint8Array(q.buffer, q.byteOffset, q.byteLength)];
 }
 
-async function seal(parts: Uint8Array[], flags: number): Promise<string> {
+async function seal(parts: Uint8Array[], flags: number): Promise<Uint8Array> {
   const contents = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
   let at = 0;
   for (const p of parts) {
     contents.set(p, at);
     at += p.length;
   }
-  return SHARE_PREFIX + toBase64Url(sealEnvelope(await deflateRaw(contents), flags));
+  return sealEnvelope(await deflateRaw(contents), flags);
 }
 
 /**
@@ -134,7 +150,16 @@ export async function decodeShareLink(fragment: string): Promise<DecodedShareLin
   const text = linkText(fragment);
   const decoded = fromBase64Url(text);
   if ('badIndex' in decoded) throw new InvalidShareLinkError('corrupted', `The link is damaged: it contains “${text[decoded.badIndex]}”, which a GPT Playground link never has.`);
-  const { flags, compressed } = openEnvelope(decoded.bytes);
+  return decodeSharePayload(decoded.bytes);
+}
+
+/**
+ * Reads the bytes of a link (its envelope: what encodeSharePayload writes, or a link's
+ * base64url text decoded), with every check decodeShareLink makes; the messages speak of
+ * "the link" since that is how the format reaches people.
+ */
+export async function decodeSharePayload(bytes: Uint8Array): Promise<DecodedShareLink> {
+  const { flags, compressed } = openEnvelope(bytes);
 
   let contents: Uint8Array;
   try {

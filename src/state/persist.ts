@@ -6,6 +6,7 @@ import type { OnnxCheck, OnnxProvider } from '../core/protocol';
 import { checkpointDemo, parseDemo } from '../persist/demo';
 import { decodeShareLink, encodeShareLink, SHARE_PREFIX } from '../persist/share';
 import { applyDemo, currentDemo } from './demo';
+import { demoLoading, demoParam, NO_DEMO, openDefaultDemo, openDemo, setDemoParam, watchCurrentDemo } from './demos';
 import { engine } from './engine';
 import { usePersistStore, type ConflictChoice } from './persist-store';
 import { modelName } from './run-snapshot';
@@ -86,8 +87,13 @@ export const resolveConflict = (choice: ConflictChoice | 'cancel'): Promise<void
 export const claimReadOnlyRun = (choice: 'take-over' | 'fork'): Promise<void> => runSession.claimReadOnly(choice);
 export const dismissOwnershipNotice = (): void => usePersistStore.setState({ ownershipNotice: null });
 
-/** Restores a shared link from the address, else this tab's run (a reload), else the last active run. */
+/**
+ * What the page opens with: a shared link in the address; else the demo `?demo=<id>` names
+ * (a teacher's link); else this tab's run (a reload), else the last active run; else, unless
+ * `?demo=none`, the default shipped demo, so that a first visit starts with a trained model.
+ */
 async function restore(): Promise<void> {
+  const wanted = demoParam();
   if (location.hash.startsWith(SHARE_PREFIX)) {
     try {
       const { demo, weights } = await decodeShareLink(location.hash);
@@ -96,16 +102,26 @@ async function restore(): Promise<void> {
       // With weights the model is ready to sample and inspect at once.
       if (weights) await useAppStore.getState().createModel();
     } catch (e) {
-      usePersistStore.setState({ linkError: `${message(e)} The default demo is shown instead.` });
+      const instead = wanted === NO_DEMO ? '' : ' The default demo is shown instead.';
+      usePersistStore.setState({ linkError: `${message(e)}${instead}` });
+      if (wanted !== NO_DEMO) await openDefaultDemo();
     }
+    return;
+  }
+  if (wanted !== null && wanted !== NO_DEMO) {
+    await openDemo(wanted);
     return;
   }
   try {
     const id = await runSession.runToRestore();
-    if (id) await runSession.open(id, 'restore');
+    if (id) {
+      await runSession.open(id, 'restore');
+      return;
+    }
   } catch (e) {
     usePersistStore.setState({ storageError: `Your saved run could not be reopened: ${message(e)}` });
   }
+  if (wanted !== NO_DEMO) await openDefaultDemo();
 }
 
 /**
@@ -115,11 +131,18 @@ async function restore(): Promise<void> {
 export function startPersistence(): () => void {
   runSession.restoreOnce(restore);
   const disconnect = runSession.connect();
+  const offDemo = watchCurrentDemo();
   const offModel = useAppStore.subscribe((s, prev) => {
-    // A new model (not one reopened from storage) starts a new run.
-    if (s.modelReport && !prev.modelReport) runSession.onModelBuilt();
+    // A new model (not one reopened from storage, nor a shipped demo) starts a new run.
+    if (s.modelReport && !prev.modelReport && !demoLoading()) runSession.onModelBuilt();
     const started = s.trainState === 'running' && prev.trainState !== 'running';
     const stepped = !!s.modelReport && s.modelReport === prev.modelReport && s.step > prev.step;
+    // A shipped demo becomes a run of the user's once it is trained; a reload then reopens it.
+    if ((started || stepped) && !usePersistStore.getState().runId) {
+      runSession.onModelBuilt();
+      const param = demoParam();
+      if (param !== null && param !== NO_DEMO) setDemoParam(null);
+    }
     if ((started || stepped) && usePersistStore.getState().access === 'read-only') void runSession.forkForTraining();
     const stopped = prev.trainState === 'running' && s.trainState !== 'running';
     if (stopped) void saveNow();
@@ -133,6 +156,7 @@ export function startPersistence(): () => void {
   document.addEventListener('visibilitychange', onHide);
   return () => {
     offModel();
+    offDemo();
     disconnect();
     clearInterval(timer);
     document.removeEventListener('visibilitychange', onHide);

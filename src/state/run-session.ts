@@ -115,6 +115,15 @@ class RunSession {
     this.pendingRunId = null;
   }
 
+  /** Leaves the current run (saved first by the caller): what is shown next is no run until trained. */
+  detach(): void {
+    this.pendingRunId = null;
+    this.hold(null);
+    this.basedOn = 0;
+    this.runName = null;
+    usePersistStore.setState({ runId: null, access: 'owner', readOnlyName: null });
+  }
+
   /** The run to reopen on load: this tab's own (after a reload), else the last one saved by any tab. */
   async runToRestore(): Promise<string | null> {
     const store = await this.runs();

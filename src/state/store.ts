@@ -11,6 +11,7 @@ import { createTrainSlice } from './slices/train';
 import type { AppState } from './types';
 import { engine } from './engine';
 import { pushEval, pushStep } from './metrics';
+import { startLiveViews } from './live-views';
 
 export type { AppState };
 
@@ -24,22 +25,19 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createProfileSlice(...a),
 }));
 
-/** Routes the worker's events into the stores; returns the unsubscribe. */
+/**
+ * Routes the worker's events into the stores and keeps the live views (sample, attention)
+ * current; returns the function that stops both.
+ */
 export function connectEngineEvents(): () => void {
   const s = () => useAppStore.getState();
-  return engine().onEvent((e) => {
+  // The live views are redrawn by the clock (live-views.ts), not per step: a step only charts.
+  const stopLiveViews = startLiveViews(useAppStore);
+  const off = engine().onEvent((e) => {
     switch (e.type) {
-      case 'step': {
+      case 'step':
         pushStep(e.report);
-        const { liveEvery, sampleBusy, trainState } = s();
-        // Live samples and attention maps while training, so heads can be watched forming.
-        // A live-sample interval typed as 2.5 is shown as an error in its field and never fires.
-        if (trainState === 'running' && Number.isInteger(liveEvery) && liveEvery > 0 && e.report.step % liveEvery === 0) {
-          if (!sampleBusy) void s().runSample();
-          void s().refreshAttention();
-        }
         break;
-      }
       case 'eval':
         pushEval(e.report);
         break;
@@ -63,4 +61,8 @@ export function connectEngineEvents(): () => void {
         break;
     }
   });
+  return () => {
+    off();
+    stopLiveViews();
+  };
 }

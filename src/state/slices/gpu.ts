@@ -53,6 +53,7 @@ export const createGpuSlice: StateCreator<AppState, [], [], GpuSlice> = (set, ge
     try {
       const report = await engine().request('probe');
       set({ gpu: { state: 'ready', report } });
+      get().applyAdapterDefaults(report);
     } catch (e) {
       const error = asWire(e);
       set({ gpu: { state: 'error', error } });

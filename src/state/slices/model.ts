@@ -2,13 +2,21 @@
 // worker built (parameter count, memory estimate).
 import type { StateCreator } from 'zustand';
 import { DEFAULT_CONFIG } from '../../core/config';
-import type { Backend, ModelChoice, ModelReport } from '../../core/protocol';
+import type { AdapterReport, Backend, ModelChoice, ModelReport } from '../../core/protocol';
+import { defaultsForAdapter, type RunDefaults } from '../adapter-defaults';
 import { engine } from '../engine';
 import { resetMetrics } from '../metrics';
 import { asWire, type AppState } from '../types';
 import type { InitialWeights } from '../demo';
+import { DEFAULT_APP_TRAIN } from './train';
 
 const { vocabSize: _unused, ...defaultModel } = DEFAULT_CONFIG;
+
+/**
+ * The settings of the page before anyone chose any. Compared by identity: a change in a field,
+ * a link, a saved run or a demo puts new objects in the store, equal values or not.
+ */
+const HARDWARE_DEFAULTS = { model: defaultModel, train: DEFAULT_APP_TRAIN };
 
 export interface ModelSlice {
   model: ModelChoice;
@@ -20,12 +28,26 @@ export interface ModelSlice {
   modelError: { field: string; message: string } | null;
   /** Weights (and optimizer state) the next build starts from: a shared link, a saved run. */
   initialWeights: InitialWeights | null;
+  /** The defaults put in place for the adapter, when they differ from the hardware ones. */
+  sizedDefaults: RunDefaults | null;
+  /** Sizes the default model and run to the adapter, unless settings were chosen (by the user, a link, a saved run). */
+  applyAdapterDefaults: (report: AdapterReport) => void;
   setModel: (changes: Partial<ModelChoice>) => void;
   setBackend: (b: Backend) => void;
   /** Forgets the worker's model: the next Train builds a fresh one. */
   invalidateModel: () => void;
   /** Tokenizes (if needed) and builds the model with the current settings. */
   createModel: () => Promise<boolean>;
+}
+
+/**
+ * Why the model and run are the size they are, while they are still the adapter's defaults
+ * (a changed size, batch or step count makes the estimate in it wrong: it goes).
+ */
+export function sizedDefaultsNote(s: Pick<ModelSlice, 'sizedDefaults' | 'model'> & Pick<AppState, 'train'>): string | null {
+  const d = s.sizedDefaults;
+  if (!d || s.model !== d.model || s.train.batchSize !== d.train.batchSize || s.train.maxSteps !== d.train.maxSteps) return null;
+  return d.note;
 }
 
 // One build at a time: Train, Step and Generate may all ask for the model at once.
@@ -38,6 +60,14 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
   modelBusy: false,
   modelError: null,
   initialWeights: null,
+  sizedDefaults: null,
+  applyAdapterDefaults: (report) => {
+    const s = get();
+    const untouched = (x: object, key: 'model' | 'train') => x === HARDWARE_DEFAULTS[key] || x === s.sizedDefaults?.[key];
+    if (!untouched(s.model, 'model') || !untouched(s.train, 'train') || s.modelReport || s.initialWeights) return;
+    const d = defaultsForAdapter(report, HARDWARE_DEFAULTS);
+    set({ model: d.model, train: d.train, sizedDefaults: d.sizedFor === 'hardware' ? null : d });
+  },
   setModel: (changes) => {
     set({ model: { ...get().model, ...changes } });
     get().invalidateModel();

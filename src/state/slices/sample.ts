@@ -24,8 +24,13 @@ export interface SampleSlice {
   sampling: SamplingSettings;
   maxTokens: number;
   sampleSeed: number;
-  /** Draw a sample every N training steps (0: off). */
-  liveEvery: number;
+  /**
+   * Redraw the sample and the attention maps while training, by the clock (live-views.ts),
+   * and once more when training stops.
+   */
+  liveViews: boolean;
+  /** Redraws live-views.ts has started, per view (shown on the page for tests). */
+  liveRedraws: { sample: number; attention: number };
   /** Sample with an f16 copy of the weights (GPU engine only). */
   halfWeights: boolean;
   sampleTokens: SampleToken[];
@@ -37,7 +42,7 @@ export interface SampleSlice {
   sampleError: string | null;
   setPrompt: (p: string) => void;
   setSampling: (changes: Partial<SamplingSettings>) => void;
-  setSampleOptions: (changes: Partial<Pick<SampleSlice, 'maxTokens' | 'sampleSeed' | 'liveEvery' | 'halfWeights'>>) => void;
+  setSampleOptions: (changes: Partial<Pick<SampleSlice, 'maxTokens' | 'sampleSeed' | 'liveViews' | 'halfWeights'>>) => void;
   selectToken: (i: number) => void;
   /** Generates with the current settings; does nothing while any of them is out of range. */
   runSample: () => Promise<void>;
@@ -48,6 +53,12 @@ export interface SampleSlice {
 
 /** Request id of the sample being streamed (its events carry it); -1 when none. */
 let currentSample = -1;
+
+/**
+ * A generation is being started or run. Set at once, before the model build it may wait
+ * for: two calls in one tick (a live redraw and a rewind's) must not both start one.
+ */
+let sampleStarted = false;
 
 /**
  * Tokens received but not yet in the store. A small model writes hundreds of tokens a second:
@@ -71,12 +82,41 @@ export const createSampleSlice: StateCreator<AppState, [], [], SampleSlice> = (s
     unshownTokens = [];
     set({ sampleTokens: [...get().sampleTokens, ...added] });
   };
+  /** Builds the model if needed, then streams one generation into the store. */
+  const generateSample = async () => {
+    set({ sampleError: null });
+    if (!(await get().createModel())) {
+      const { dataError, modelError } = get();
+      set({ sampleError: `The model could not be built: ${dataError ?? modelError?.message ?? 'unknown error'}` });
+      return;
+    }
+    // Read after the build, which may take a while: the fields may have changed meanwhile.
+    const options = generateOptionsOf(get());
+    if (Object.keys(checkGenerateOptions(options)).length) return;
+    set({ sampleBusy: true, sampleStopped: false, sampleError: null, sampleTokens: [], selectedToken: 0 });
+    sampleLogits.length = 0;
+    unshownTokens = [];
+    const { prompt, halfWeights } = get();
+    const { id, result } = engine().send('sample', { prompt, options, halfWeights });
+    currentSample = id;
+    try {
+      const { stopped } = await result;
+      set({ sampleStopped: stopped });
+    } catch (e) {
+      set({ sampleError: asWire(e).message });
+    } finally {
+      currentSample = -1;
+      showTokens(); // the last ones, without waiting for a frame (a hidden tab has none)
+      set({ sampleBusy: false });
+    }
+  };
   return {
     prompt: '',
     sampling: DEFAULT_SAMPLING,
     maxTokens: 200,
     sampleSeed: 42,
-    liveEvery: 100,
+    liveViews: true,
+    liveRedraws: { sample: 0, attention: 0 },
     halfWeights: false,
     sampleTokens: [],
     selectedToken: 0,
@@ -88,33 +128,14 @@ export const createSampleSlice: StateCreator<AppState, [], [], SampleSlice> = (s
     setSampleOptions: (changes) => set(changes),
     selectToken: (selectedToken) => set({ selectedToken }),
     runSample: async () => {
-      if (get().sampleBusy) return;
+      if (get().sampleBusy || sampleStarted) return;
       // The fields show what is wrong; a live sample while training just waits for a fix.
       if (Object.keys(checkGenerateOptions(generateOptionsOf(get()))).length) return;
-      set({ sampleError: null });
-      if (!(await get().createModel())) {
-        const { dataError, modelError } = get();
-        set({ sampleError: `The model could not be built: ${dataError ?? modelError?.message ?? 'unknown error'}` });
-        return;
-      }
-      // Read after the build, which may take a while: the fields may have changed meanwhile.
-      const options = generateOptionsOf(get());
-      if (Object.keys(checkGenerateOptions(options)).length) return;
-      set({ sampleBusy: true, sampleStopped: false, sampleError: null, sampleTokens: [], selectedToken: 0 });
-      sampleLogits.length = 0;
-      unshownTokens = [];
-      const { prompt, halfWeights } = get();
-      const { id, result } = engine().send('sample', { prompt, options, halfWeights });
-      currentSample = id;
+      sampleStarted = true;
       try {
-        const { stopped } = await result;
-        set({ sampleStopped: stopped });
-      } catch (e) {
-        set({ sampleError: asWire(e).message });
+        await generateSample();
       } finally {
-        currentSample = -1;
-        showTokens(); // the last ones, without waiting for a frame (a hidden tab has none)
-        set({ sampleBusy: false });
+        sampleStarted = false;
       }
     },
     stopSample: () => {

@@ -1,10 +1,11 @@
 // The Attention panel: the causal mask, what every head of every layer looks at for the
 // prompt of the Sample panel, one head enlarged, and the prompt's tokens tinted by what a
-// hovered token attends to. The maps arrive as one report per refresh (every few training
-// steps), so the panel re-renders per report, never per step.
+// hovered token attends to. The maps arrive as one report per refresh (as soon as a model is
+// built, then every few seconds while it trains), so the panel re-renders per report, never per step.
 import { useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useAppStore } from '../../state/store';
 import type { AttentionReport } from '../../core/protocol';
+import { LIVE_MAX_GAP_MS, LIVE_MIN_GAP_MS } from '../../state/live-refresh';
 import { FieldError, Panel } from '../controls/controls';
 import { useElementWidth } from './canvas';
 import { cssRgb, textOn, viridis } from './colormap';
@@ -30,7 +31,8 @@ export function AttentionPanel() {
   const hasModel = useAppStore((s) => s.modelReport !== null);
   const causal = useAppStore((s) => s.modelReport?.config.causal ?? s.model.causal);
   const blockSize = useAppStore((s) => s.modelReport?.config.blockSize ?? s.model.blockSize);
-  const liveEvery = useAppStore((s) => s.liveEvery);
+  const liveViews = useAppStore((s) => s.liveViews);
+  const mapsStep = useAppStore((s) => s.attentionStep);
 
   // The strip's query: the chip under the pointer, else the focused chip (a click pins one).
   const [hoverQuery, setHoverQuery] = useState<number | null>(null);
@@ -57,10 +59,14 @@ export function AttentionPanel() {
   };
 
   const note = !hasModel
-    ? 'No model yet: train one in the Train panel, then press Refresh.'
-    : liveEvery > 0
-      ? `The maps refresh every ${liveEvery} steps during training, with the live sample.`
-      : 'Live refresh is off (Sample panel): press Refresh to update the maps.';
+    ? 'No model yet: Train, Step or Generate builds one, or Show draws a fresh, untrained one now.'
+    : report && mapsStep === 0
+      ? 'Step 0: an untrained model’s heads attend almost uniformly — watch them change as it trains.'
+      : `${report && mapsStep !== null ? `Maps of step ${mapsStep.toLocaleString('en')}. ` : ''}${
+          liveViews
+            ? `Redrawn every ${LIVE_MIN_GAP_MS / 1000}–${LIVE_MAX_GAP_MS / 1000} s while training, with the live sample.`
+            : 'Live views are off (Sample panel): press Refresh to update the maps.'
+        }`;
 
   return (
     <Panel
@@ -73,8 +79,8 @@ export function AttentionPanel() {
           <span className="attention-busy muted" style={{ visibility: busy ? 'visible' : 'hidden' }} data-testid="attention-busy">
             Updating…
           </span>
-          <button type="button" onClick={() => void refresh()} disabled={!hasModel} data-testid="attention-refresh">
-            Refresh
+          <button type="button" onClick={() => void refresh()} data-testid="attention-refresh">
+            {hasModel ? 'Refresh' : 'Show'}
           </button>
         </div>
       }
@@ -116,12 +122,16 @@ export function AttentionPanel() {
                 <TokenStrip report={report} head={tint} query={query} setHover={setHoverQuery} setFocused={setFocusQuery} />
                 <HeadGrid report={report} focus={focus} causal={causal} onOpen={openHead} />
                 <Legend />
-                {!hasModel && <p className="muted attention-stale">These maps are from the previous model; they update once the new one trains.</p>}
+                {!hasModel && <p className="muted attention-stale">These maps are from the previous model; the new one’s are drawn as soon as it is built.</p>}
               </>
             ) : (
               <div className="attention-empty" data-testid="attention-empty">
                 {attention && <p>These maps arrived with an unexpected shape and are not drawn; press Refresh.</p>}
-                <p>Train a few steps, then the maps show what each head looks at for the prompt in the Sample panel.</p>
+                <p>
+                  {busy
+                    ? 'Drawing the maps…'
+                    : 'The maps show what each head looks at for the prompt in the Sample panel, from the moment a model is built, untrained or not.'}
+                </p>
                 <p className="muted">Each small square is one head: a row per position of the prompt, bright where it looks.</p>
               </div>
             )}

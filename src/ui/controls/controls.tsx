@@ -1,6 +1,6 @@
 // Form controls with a visible label that is also the accessible name, the value shown, and
 // keyboard behaviour of the native elements underneath.
-import { useId, useState, type ReactNode } from 'react';
+import { createContext, useContext, useId, useState, type ReactNode } from 'react';
 import { notANumberMessage, typedNumber } from './number-input';
 
 /** The ids an input is described by (its hint, its error), or undefined when none. */
@@ -184,8 +184,23 @@ export function FieldError({ message, testId, id }: { message: string | null | u
   );
 }
 
+/**
+ * Where a Panel is drawn: as a card of its own, or as the body of a settings drawer, whose
+ * header already carries the title and names the region.
+ */
+export const PanelFrame = createContext<'card' | 'drawer'>('card');
+
 /** A titled panel (a landmark region named by its heading). */
 export function Panel({ id, title, children, actions }: { id: string; title: string; children: ReactNode; actions?: ReactNode }) {
+  const frame = useContext(PanelFrame);
+  if (frame === 'drawer') {
+    return (
+      <div className="panel-in-drawer" id={id} data-testid={`panel-${id}`}>
+        {actions && <div className="panel-head">{actions}</div>}
+        {children}
+      </div>
+    );
+  }
   return (
     <section className="panel" aria-labelledby={`${id}-title`} id={id} data-testid={`panel-${id}`}>
       <div className="panel-head">

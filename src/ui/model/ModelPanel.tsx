@@ -4,6 +4,7 @@ import { validateConfig, type GPTConfig } from '../../core/config';
 import { formatBytes } from '../../core/format';
 import { checkMemory, DEFAULT_MEMORY_BUDGET, estimateMemory } from '../../core/memory';
 import { countParams } from '../../core/params';
+import { sizedDefaultsNote } from '../../state/slices/model';
 import { useAppStore } from '../../state/store';
 import { Checkbox, FieldError, NumberField, Panel, Select } from '../controls/controls';
 import './model.css';
@@ -19,6 +20,7 @@ export function ModelPanel() {
   const gpu = useAppStore((s) => s.gpu);
   const error = useAppStore((s) => (s.modelError?.field === 'model' ? s.modelError.message : null));
   const running = useAppStore((s) => s.trainState === 'running');
+  const sizedNote = useAppStore(sizedDefaultsNote);
 
   const config: GPTConfig = { ...model, vocabSize: vocab ?? 65 };
   const problems = validateConfig(config);
@@ -33,6 +35,11 @@ export function ModelPanel() {
 
   return (
     <Panel id="model" title="Model">
+      {sizedNote && (
+        <p className="muted model-sized-note" data-testid="model-sized-note">
+          {sizedNote}
+        </p>
+      )}
       <div className="model-grid">
         <NumberField label="Layers" value={model.nLayer} min={1} max={24} onChange={(v) => setModel({ nLayer: v })} disabled={running} />
         <NumberField label="Heads" value={model.nHead} min={1} max={32} onChange={(v) => setModel({ nHead: v })} disabled={running} />

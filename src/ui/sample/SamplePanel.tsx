@@ -18,7 +18,10 @@ function SampleControls() {
     <div className="sample-controls">
       <PromptField onGenerate={generate} />
       <SamplingControls />
-      <GenerateRow onGenerate={generate} buildError={buildError} />
+      {/* One block, so a compact layout can keep Generate in view while the settings scroll. */}
+      <div className="sample-generate">
+        <GenerateRow onGenerate={generate} buildError={buildError} />
+      </div>
     </div>
   );
 }

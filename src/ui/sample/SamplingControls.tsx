@@ -2,10 +2,11 @@
 // of range gets a message next to its field and Generate waits, instead of the value being
 // quietly moved into range (a max of 100000 silently becoming 2000, say).
 import { checkGenerateOptions, MAX_SAMPLE_SEED, MAX_SAMPLE_TOKENS } from '../../core/distribution';
+import { LIVE_MAX_GAP_MS, LIVE_MIN_GAP_MS } from '../../state/live-refresh';
 import { generateOptionsOf } from '../../state/slices/sample';
 import { useAppStore } from '../../state/store';
 import { Checkbox, NumberField, Slider } from '../controls/controls';
-import { checkLiveEvery, formatTemperature, formatTopK, formatTopP, temperatureValueText } from './format';
+import { formatTemperature, formatTopK, formatTopP, temperatureValueText } from './format';
 
 /** The message of every sampling setting that cannot be used, from the store's values. */
 export function useSamplingErrors() {
@@ -20,7 +21,8 @@ export function SamplingControls() {
   const setSampling = useAppStore((s) => s.setSampling);
   const maxTokens = useAppStore((s) => s.maxTokens);
   const sampleSeed = useAppStore((s) => s.sampleSeed);
-  const liveEvery = useAppStore((s) => s.liveEvery);
+  const liveViews = useAppStore((s) => s.liveViews);
+  const liveRedraws = useAppStore((s) => s.liveRedraws);
   const setSampleOptions = useAppStore((s) => s.setSampleOptions);
   const halfWeights = useAppStore((s) => s.halfWeights);
   const onCpu = useAppStore((s) => s.backend === 'cpu');
@@ -88,14 +90,14 @@ export function SamplingControls() {
           hint="Same seed, same sample"
           error={errors.seed}
         />
-        <NumberField
-          label="Live sample every"
-          min={0}
-          value={liveEvery}
-          onChange={(v) => setSampleOptions({ liveEvery: v })}
-          suffix={<span className="muted sample-suffix">{liveEvery > 0 ? 'steps' : 'off'}</span>}
-          hint="While training; 0 = off"
-          error={checkLiveEvery(liveEvery)}
+      </div>
+      {/* The redraw counts are for tests that check the timing from outside the page. */}
+      <div data-testid="live-views" data-sample-redraws={liveRedraws.sample} data-attention-redraws={liveRedraws.attention}>
+        <Checkbox
+          label="Live views while training"
+          checked={liveViews}
+          onChange={(v) => setSampleOptions({ liveViews: v })}
+          hint={`This sample and the attention maps are redrawn every ${LIVE_MIN_GAP_MS / 1000}–${LIVE_MAX_GAP_MS / 1000} s while training (less often when a redraw is slow, so training keeps the GPU), and once more when it stops.`}
         />
       </div>
       <Checkbox

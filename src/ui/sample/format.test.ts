@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildErrorMessage,
-  checkLiveEvery,
   formatTemperature,
   temperatureValueText,
   countKept,
@@ -109,15 +108,6 @@ describe('topCandidates', () => {
 
   it('returns nothing for n = 0', () => {
     expect(topCandidates([1], 0)).toEqual([]);
-  });
-});
-
-describe('checkLiveEvery', () => {
-  it('takes whole numbers of steps, 0 for off, and names anything else instead of rounding it', () => {
-    expect(checkLiveEvery(0)).toBeNull();
-    expect(checkLiveEvery(100)).toBeNull();
-    expect(checkLiveEvery(2.5)).toBe('Live sample every must be a whole number of steps, 0 for off (got 2.5).');
-    expect(checkLiveEvery(-1)).toMatch(/got -1/);
   });
 });
 

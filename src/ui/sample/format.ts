@@ -81,11 +81,6 @@ export function countKept(probs: ArrayLike<number>): number {
   return n;
 }
 
-/** Why the live-sample interval cannot be used, or null: a whole number of steps, 0 for off. */
-export function checkLiveEvery(v: number): string | null {
-  return Number.isInteger(v) && v >= 0 ? null : `Live sample every must be a whole number of steps, 0 for off (got ${v}).`;
-}
-
 /** Top-k as shown on its slider: 0 means no cut. */
 export function formatTopK(k: number): string {
   return k > 0 ? String(k) : 'off';

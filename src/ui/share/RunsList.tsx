@@ -4,13 +4,15 @@
 import { useEffect, useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { RunConflict, SavedRunRow } from '../../state/persist';
 import { deleteRun, openRun, renameRun, usePersistStore } from '../../state/persist';
+import { toggleSavedComparison } from '../../state/compare-saved';
 import { FieldError } from '../controls/controls';
 import { ActionButton } from './ActionButton';
+import { CompareToggle } from './CompareToggle';
 import { RunConflictPrompt } from './RunElsewhere';
 import { MAX_RUN_NAME, checkRunName, errorMessage, formatBytes, formatStep, formatUpdated, modelSummary, tokenizerSummary } from './format';
 import { useSavedRuns } from './useSavedRuns';
 
-type Op = 'open' | 'rename' | 'delete';
+type Op = 'open' | 'rename' | 'delete' | 'compare';
 type Mode = { kind: 'view' } | { kind: 'edit'; draft: string; error: string | null } | { kind: 'confirm' };
 
 // "Updated 5 min ago" only needs to move on now and then.
@@ -41,10 +43,12 @@ interface RowProps {
   onOpen: () => void;
   onRename: (draft: string) => void;
   onDelete: () => void;
+  /** Puts the run's loss curves on the chart beside the current run's, or takes them off. */
+  onCompare: () => void;
   onCancel: (focusAction: Op) => void;
 }
 
-function RunRow({ run, current, readOnly, conflict, now, mode, pending, blocked, error, onMode, onOpen, onRename, onDelete, onCancel }: RowProps) {
+function RunRow({ run, current, readOnly, conflict, now, mode, pending, blocked, error, onMode, onOpen, onRename, onDelete, onCompare, onCancel }: RowProps) {
   const nameId = `share-run-name-${run.id}`;
   const onEditKey = (e: KeyboardEvent<HTMLInputElement>) => {
     if (mode.kind !== 'edit') return;
@@ -120,6 +124,7 @@ function RunRow({ run, current, readOnly, conflict, now, mode, pending, blocked,
             <ActionButton action="open" busy={pending === 'open'} blocked={blocked} describedBy={nameId} onClick={onOpen}>
               Open
             </ActionButton>
+            {!current && run.step > 0 && <CompareToggle runId={run.id} busy={pending === 'compare'} blocked={blocked} describedBy={nameId} onToggle={onCompare} />}
             <ActionButton action="rename" secondary blocked={blocked} describedBy={nameId} onClick={() => onMode({ kind: 'edit', draft: run.name, error: null })}>
               Rename
             </ActionButton>
@@ -246,6 +251,7 @@ export function RunsList() {
               onOpen={() => open(run.id)}
               onRename={(draft) => void rename(run, draft)}
               onDelete={() => void remove(run.id)}
+              onCompare={() => void act(run.id, 'compare', () => toggleSavedComparison(run.id))}
               onCancel={(action) => cancel(run.id, action)}
             />
           ))}

@@ -1,12 +1,12 @@
 // The Keep & share panel: a link that reproduces this demo elsewhere, checkpoint and ONNX
-// files (with a check of the export against ONNX Runtime), the autosave's status and the
-// list of saved runs.
+// files (with a check of the export against ONNX Runtime) and the list of saved runs. The
+// autosave's status (AutosaveStatus) is shown with the Training controls.
 import { useEffect, useId, useRef, useState } from 'react';
-import { DEFAULT_LINK_BUDGET, usePersistStore } from '../../state/persist';
+import { DEFAULT_LINK_BUDGET } from '../../state/persist';
 import { FieldError, Panel, Select } from '../controls/controls';
 import { ActionButton } from './ActionButton';
 import { RunsList } from './RunsList';
-import { autosaveView, describeLink, describeOnnxCheck, onnxVerdict, overBudgetNote } from './format';
+import { describeLink, describeOnnxCheck, onnxVerdict, overBudgetNote } from './format';
 import { useFileActions, type OnnxProvider } from './useFileActions';
 import { useShareLink } from './useShareLink';
 import './share.css';
@@ -145,42 +145,6 @@ function FilesSection() {
   );
 }
 
-// Often enough that "Saved 5 s ago" moves on visibly; formatAgo rounds to 5 s anyway.
-const TICK_MS = 5000;
-
-function AutosaveStatus() {
-  const saving = usePersistStore((s) => s.saving);
-  const lastSavedAt = usePersistStore((s) => s.lastSavedAt);
-  const storageError = usePersistStore((s) => s.storageError);
-  const saveNotice = usePersistStore((s) => s.saveNotice);
-  const access = usePersistStore((s) => s.access);
-  const [now, setNow] = useState(() => Date.now());
-
-  useEffect(() => {
-    setNow(Date.now());
-    if (lastSavedAt === null) return;
-    const timer = setInterval(() => setNow(Date.now()), TICK_MS);
-    return () => clearInterval(timer);
-  }, [lastSavedAt, saving]);
-
-  const view = autosaveView({ saving, lastSavedAt, access }, now);
-  return (
-    <>
-      <p className={`share-autosave ${view.kind === 'saved' ? '' : 'muted'}`} data-testid="autosave-status">
-        <span className={`share-dot share-dot-${view.kind}`} aria-hidden="true" />
-        {view.kind === 'saving' ? 'Saving…' : view.text}
-      </p>
-      {/* A save refused as stale went to a copy: said here, where the saving is reported. */}
-      {saveNotice && (
-        <p className="share-note share-save-notice" role="status" data-testid="save-notice">
-          {saveNotice}
-        </p>
-      )}
-      <FieldError message={storageError} testId="storage-error" />
-    </>
-  );
-}
-
 export function SharePanel() {
   const id = useId();
   return (
@@ -191,7 +155,7 @@ export function SharePanel() {
           <FilesSection />
           <section className="share-section share-runs" aria-labelledby={`${id}-runs`}>
             <h3 id={`${id}-runs`}>Saved runs</h3>
-            <AutosaveStatus />
+            <p className="muted share-hint">This tab's run is autosaved while it trains; its status is shown beside the Training controls.</p>
             <RunsList />
           </section>
         </div>

@@ -1,12 +1,17 @@
 // The loss curve: train loss per step (faint) and its moving average (solid), validation loss
-// at each evaluation, learning-rate changes as dashed markers, and the values at the hovered
-// (or keyboard-selected) step. It redraws from transient metrics-store subscriptions, at most
-// once per animation frame, so a training step never re-renders React.
-import { useId, useLayoutEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+// at each evaluation, learning-rate changes as dashed markers, the planned end, the runs it is
+// compared with, and the values at the hovered (or keyboard-selected) step. It redraws from
+// transient metrics-store subscriptions, at most once per animation frame, so a training step
+// never re-renders React; only adding or removing a compared run does.
+import { useCallback, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
+import { useStore } from 'zustand';
+import { clearComparedRuns, compareStore, removeComparedRun, type ComparedRun } from '../../state/compare';
 import { metricsStore } from '../../state/metrics';
 import { useAppStore } from '../../state/store';
 import { Checkbox } from '../controls/controls';
 import { buildChartModel, tooltipPosition, type ChartModel } from './chartModel';
+import { aboveNote, assignSlots, comparedAt, comparedSummary, SmoothedRuns } from './compareChart';
+import { CompareLegend } from './CompareLegend';
 import { drawChart, FONT, readColors, type ChartColors, type ChartFrame } from './drawChart';
 import { formatLoss, formatLr } from './format';
 import { dedupeMarks, EmaCache, firstNonFinite, lastAtOrBefore, nearestIndex } from './series';
@@ -14,6 +19,8 @@ import { chartSummary } from './stats';
 
 /** EMA weight of the smoothed line: heavy enough to see the trend through small-batch noise. */
 export const EMA_WEIGHT = 0.9;
+/** The smoothed line skips a loss above this many times itself (a blow-up; the raw line shows it). */
+export const EMA_SPIKE = 10;
 
 type Hover = { kind: 'pointer'; px: number; touch: boolean } | { kind: 'step'; step: number } | null;
 
@@ -27,19 +34,25 @@ interface View {
   ema: EmaCache;
   model: ChartModel | null;
   tip: string;
+  compared: readonly ComparedRun[];
+  slots: ReadonlyMap<string, number>;
+  smooth: SmoothedRuns;
 }
 
 const byStep = (r: { step: number }) => r.step;
 
 /** The step under the pointer or the keyboard selection, and the series indices there. */
-function resolveHover(hover: Hover, model: ChartModel, frame: Pick<ChartFrame, 'steps' | 'evals'>): ChartFrame['hover'] {
+function resolveHover(hover: Hover, model: ChartModel, frame: Pick<ChartFrame, 'steps' | 'evals'> & Partial<Pick<ChartFrame, 'compared'>>): ChartFrame['hover'] {
   if (!hover) return null;
   const target = hover.kind === 'pointer' ? model.x.invert(hover.px) : hover.step;
   const { steps, evals } = frame;
   const index = nearestIndex(steps, byStep, target);
   if (index < 0) {
     const e = nearestIndex(evals, byStep, target);
-    return e < 0 ? null : { step: evals[e].step, index: -1, evalIndex: e };
+    if (e >= 0) return { step: evals[e].step, index: -1, evalIndex: e };
+    // No run of our own yet: the compared runs are read at the step under the pointer.
+    const step = Math.round(target);
+    return frame.compared?.length && step >= 0 ? { step, index: -1, evalIndex: -1 } : null;
   }
   const step = steps[index].step;
   return { step, index, evalIndex: lastAtOrBefore(evals, byStep, step) };
@@ -52,19 +65,39 @@ function tooltipText(f: ChartFrame): string {
   const lines = [`Step ${f.hover.step.toLocaleString('en-US')}`];
   if (s) lines.push(`Train loss ${formatLoss(s.loss)}`, `Smoothed ${formatLoss(f.smoothed[f.hover.index])}`);
   if (e) lines.push(`Val loss ${formatLoss(e.val)}${e.step === f.hover.step ? '' : ` (step ${e.step.toLocaleString('en-US')})`}`);
-  if (s) lines.push(`lr ${formatLr(s.lr)}`);
+  if (s && Number.isFinite(s.lr)) lines.push(`lr ${formatLr(s.lr)}`);
+  const at = f.hover.step;
+  const others = f.compared.map((c) => comparedAt(c.run, c.smoothed, at)).filter((t) => t !== null);
+  if (others.length) lines.push('Compared runs (smoothed):', ...others);
   return lines.join('\n');
 }
 
 export function LossChart() {
   const maxSteps = useAppStore((s) => s.train.maxSteps);
+  const compared = useStore(compareStore, (s) => s.runs);
+  // Each compared run keeps its colour while others come and go.
+  const slotsRef = useRef<ReadonlyMap<string, number>>(new Map());
+  const slots = useMemo(() => (slotsRef.current = assignSlots(slotsRef.current, compared.map((r) => r.id))), [compared]);
   const [log, setLog] = useState(false);
   const helpId = useId();
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const tipRef = useRef<HTMLDivElement>(null);
   const emptyRef = useRef<HTMLParagraphElement>(null);
-  const view = useRef<View>({ log, maxSteps, width: 0, height: 0, hover: null, colors: null, ema: new EmaCache(EMA_WEIGHT), model: null, tip: '' });
+  const view = useRef<View>({
+    log,
+    maxSteps,
+    width: 0,
+    height: 0,
+    hover: null,
+    colors: null,
+    ema: new EmaCache(EMA_WEIGHT, EMA_SPIKE),
+    model: null,
+    tip: '',
+    compared,
+    slots,
+    smooth: new SmoothedRuns(EMA_WEIGHT, EMA_SPIKE),
+  });
   const schedule = useRef<() => void>(() => undefined);
   const drawNow = useRef<() => void>(() => undefined);
 
@@ -83,7 +116,7 @@ export function LossChart() {
       const ctx = canvas.getContext('2d');
       if (ctx) ctx.font = FONT;
       const labelWidth = ctx ? (l: string) => ctx.measureText(l).width : undefined;
-      const model = buildChartModel({ width: v.width, height: v.height, steps, evals, maxSteps: v.maxSteps, log: v.log, labelWidth });
+      const model = buildChartModel({ width: v.width, height: v.height, steps, evals, others: v.compared, maxSteps: v.maxSteps, log: v.log, labelWidth });
       v.model = model;
       const dpr = window.devicePixelRatio || 1;
       const bw = Math.round(v.width * dpr);
@@ -92,7 +125,7 @@ export function LossChart() {
         canvas.width = bw;
         canvas.height = bh;
       }
-      v.colors ??= readColors(wrap);
+      const colors = (v.colors ??= readColors(wrap));
       const bad = firstNonFinite(steps, (s) => s.loss);
       const frame: ChartFrame = {
         model,
@@ -105,12 +138,15 @@ export function LossChart() {
         marks: dedupeMarks(lrMarks),
         divergedAt: bad < 0 ? null : steps[bad].step,
         hover: null,
-        colors: v.colors,
+        colors,
+        compared: v.compared.map((run) => ({ run, smoothed: v.smooth.of(run.steps), color: colors.compare[(v.slots.get(run.id) ?? 0) % colors.compare.length] })),
       };
       frame.hover = resolveHover(v.hover, model, frame);
       if (ctx) drawChart(ctx, frame);
-      if (emptyRef.current) emptyRef.current.hidden = steps.length > 0 || evals.length > 0;
-      canvas.setAttribute('aria-label', chartSummary(steps, evals, smoothed, v.maxSteps));
+      if (emptyRef.current) emptyRef.current.hidden = steps.length > 0 || evals.length > 0 || v.compared.length > 0;
+      const note = aboveNote(model.above);
+      const summary = [chartSummary(steps, evals, smoothed, v.maxSteps), comparedSummary(v.compared), note && `${note}, drawn at the top edge.`];
+      canvas.setAttribute('aria-label', summary.filter(Boolean).join(' '));
       placeTooltip(frame);
     };
 
@@ -165,8 +201,12 @@ export function LossChart() {
   useLayoutEffect(() => {
     view.current.log = log;
     view.current.maxSteps = maxSteps;
+    view.current.compared = compared;
+    view.current.slots = slots;
     drawNow.current();
-  }, [log, maxSteps]);
+  }, [log, maxSteps, compared, slots]);
+
+  const focusChart = useCallback(() => canvasRef.current?.focus(), []);
 
   const setHover = (h: Hover) => {
     view.current.hover = h;
@@ -179,19 +219,21 @@ export function LossChart() {
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLCanvasElement>) => {
-    const { steps } = metricsStore.getState();
     const v = view.current;
     if (e.key === 'Escape') {
       setHover(null);
       return;
     }
+    // The keys step through this run's steps; with none yet, through the longest compared run's.
+    const own = metricsStore.getState().steps;
+    const steps: readonly { step: number }[] = own.length ? own : v.compared.reduce<readonly { step: number }[]>((a, r) => (r.steps.length > a.length ? r.steps : a), []);
     if (!steps.length || !['ArrowLeft', 'ArrowRight', 'Home', 'End'].includes(e.key)) return;
     e.preventDefault();
-    const current = v.hover && v.model ? resolveHover(v.hover, v.model, { steps, evals: [] }) : null;
+    const target = v.hover && v.model ? (v.hover.kind === 'step' ? v.hover.step : v.model.x.invert(v.hover.px)) : null;
     const last = steps.length - 1;
-    const at = current ? current.index : last;
-    const jump = e.shiftKey ? 10 : 1;
-    const next = e.key === 'Home' ? 0 : e.key === 'End' ? last : e.key === 'ArrowLeft' ? at - (current ? jump : 0) : at + (current ? jump : 0);
+    const at = target === null ? last : nearestIndex(steps, byStep, target);
+    const move = target === null ? 0 : e.shiftKey ? 10 : 1;
+    const next = e.key === 'Home' ? 0 : e.key === 'End' ? last : e.key === 'ArrowLeft' ? at - move : at + move;
     setHover({ kind: 'step', step: steps[Math.max(0, Math.min(last, next))].step });
   };
 
@@ -217,6 +259,8 @@ export function LossChart() {
           </li>
         </ul>
         <Checkbox label="Log scale" checked={log} onChange={setLog} />
+        {/* In the head, on a line of its own: the chart stays the head and the box, two rows. */}
+        <CompareLegend runs={compared} slots={slots} onRemove={removeComparedRun} onClear={clearComparedRuns} focusChart={focusChart} />
       </div>
       <div className="train-chart-box" ref={wrapRef}>
         <canvas

@@ -1,14 +1,14 @@
-// The Train panel: run controls and state, live readouts (step, losses, throughput, ETA), the
-// loss chart, and the hyperparameters, split into those a running model picks up at its next
-// step and those that rebuild it. Per-step numbers reach the page through transient
-// metrics-store subscriptions (useTrainStats, LossChart), never through React renders.
+// The Training panel: run controls and state, live readouts (step, losses, throughput, ETA)
+// and the loss chart. The hyperparameters are edited in TrainSettings (a settings drawer);
+// both share the values as typed through TrainDraftProvider. Per-step numbers reach the page
+// through transient metrics-store subscriptions (useTrainStats, LossChart), never through
+// React renders.
 import { useRef, useState, type ReactNode } from 'react';
 import { useAppStore, type AppState } from '../../state/store';
 import type { TrainState } from '../../core/protocol';
-import { FieldError, NumberField, Panel } from '../controls/controls';
+import { FieldError, Panel } from '../controls/controls';
 import { LossChart } from './LossChart';
-import { TRAIN_FIELDS, type TrainFieldSpec } from './trainFields';
-import { useDraftSettings } from './useDraftSettings';
+import { useTrainDraft } from './TrainDraft';
 import { useTrainStats } from './useTrainStats';
 import './train.css';
 
@@ -84,19 +84,9 @@ function StatsReadout({ maxSteps, step, stalled }: { maxSteps: number; step: num
   );
 }
 
-function Group({ title, hint, children }: { title: string; hint: string; children: ReactNode }) {
-  return (
-    <fieldset className="train-group">
-      <legend>{title}</legend>
-      <p className="train-group-hint">{hint}</p>
-      <div className="train-fields">{children}</div>
-    </fieldset>
-  );
-}
-
-export function TrainPanel() {
+/** `status`: a line about the run under the chart (the autosave's). */
+export function TrainPanel({ status }: { status?: ReactNode }) {
   const train = useAppStore((s) => s.train);
-  const setTrain = useAppStore((s) => s.setTrain);
   const trainState = useAppStore((s) => s.trainState);
   const trainMessage = useAppStore((s) => s.trainMessage);
   const step = useAppStore((s) => s.step);
@@ -107,7 +97,7 @@ export function TrainPanel() {
   const pause = useAppStore((s) => s.pause);
   const stepOnce = useAppStore((s) => s.stepOnce);
   const reset = useAppStore((s) => s.reset);
-  const { values, errors, change, flush } = useDraftSettings(train, setTrain);
+  const { errors, flush } = useTrainDraft();
   const running = trainState === 'running';
   const valid = Object.keys(errors).length === 0;
   // One request at a time from these buttons: a double-clicked Step would otherwise send two
@@ -136,32 +126,21 @@ export function TrainPanel() {
   // Errors caused elsewhere are shown by their own panel; here, only where to look.
   const elsewhere = busy ? null : dataError || modelError?.field === 'text' ? 'Data' : modelError && modelError.field !== 'train' ? 'Model' : null;
 
-  const field = (spec: TrainFieldSpec) => (
-    <div key={spec.key} className="train-field">
-      <NumberField
-        label={spec.label}
-        value={values[spec.key]}
-        onChange={(v) => change(spec.key, v)}
-        min={spec.min}
-        max={spec.max}
-        step={spec.step}
-        hint={spec.hint}
-        disabled={!spec.live && (running || busy)}
-      />
-      <FieldError message={errors[spec.key]} testId={`train-field-error-${spec.key}`} />
-    </div>
-  );
-
   return (
-    <Panel id="train" title="Train">
+    <Panel
+      id="train"
+      title="Training"
+      actions={
+        <div className="train-buttons" role="group" aria-label="Training controls">
+          <ActionButton label="Train" primary enabled={canTrain} onPress={() => send(start)} />
+          <ActionButton label="Pause" enabled={running} onPress={() => useAppStore.getState().trainState === 'running' && void pause()} />
+          <ActionButton label="Step" enabled={canTrain} onPress={() => send(stepOnce)} />
+          <ActionButton label="Reset" enabled={!busy} onPress={onReset} />
+        </div>
+      }
+    >
       <div className="train-panel">
         <div className="train-toolbar">
-          <div className="train-buttons" role="group" aria-label="Training controls">
-            <ActionButton label="Train" primary enabled={canTrain} onPress={() => send(start)} />
-            <ActionButton label="Pause" enabled={running} onPress={() => useAppStore.getState().trainState === 'running' && void pause()} />
-            <ActionButton label="Step" enabled={canTrain} onPress={() => send(stepOnce)} />
-            <ActionButton label="Reset" enabled={!busy} onPress={onReset} />
-          </div>
           <p className="train-state" role="status" data-testid="train-state" data-state={trainState}>
             <span className={`train-badge train-badge-${busy ? 'busy' : trainState}`}>{busy ? 'Building' : STATE_LABEL[trainState]}</span>
             <span className="train-state-note">{stateNote(trainState, step, train.maxSteps, busy)}</span>
@@ -175,23 +154,13 @@ export function TrainPanel() {
         <FieldError message={modelError?.field === 'train' ? modelError.message : null} testId="train-error" />
         {elsewhere && (
           <p className="train-elsewhere" data-testid="train-blocked">
-            Training cannot start yet: see the message in the {elsewhere} panel.
+            Training cannot start yet: see the message in the {elsewhere} settings.
           </p>
         )}
-        {!valid && <p className="train-elsewhere">Fix the settings marked below to train.</p>}
+        {!valid && <p className="train-elsewhere">Fix the hyperparameters marked under Settings to train.</p>}
         <StatsReadout maxSteps={train.maxSteps} step={step} stalled={trainState === 'diverged'} />
         <LossChart />
-        <div className="train-settings" onBlur={flush} onKeyDown={(e) => e.key === 'Enter' && flush()}>
-          <Group title="Apply at the next step" hint="Change these any time, even while training: the run continues with the new values, and a learning-rate change is marked on the chart.">
-            {TRAIN_FIELDS.filter((f) => f.live).map(field)}
-          </Group>
-          <Group
-            title="Rebuild the model"
-            hint={running ? 'Pause to change these: a new value starts a fresh model from step 0.' : 'A new value starts a fresh model from step 0 (the chart clears on the next Train).'}
-          >
-            {TRAIN_FIELDS.filter((f) => !f.live).map(field)}
-          </Group>
-        </div>
+        {status && <div className="train-run-status">{status}</div>}
       </div>
     </Panel>
   );

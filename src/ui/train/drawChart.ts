@@ -1,55 +1,16 @@
 // Paints the loss chart on a 2D canvas from a ChartModel: grid and ticks, learning-rate marks,
-// the raw and smoothed train loss, validation points, and the hovered step. No layout
-// decisions here beyond text placement: chartModel.ts owns the geometry.
-import type { LrMark } from '../../state/metrics';
-import type { EvalReport, StepReport } from '../../core/protocol';
-import { placeLabels, type ChartModel } from './chartModel';
+// the planned end, the compared runs, the raw and smoothed train loss, validation points,
+// outliers clamped at the top edge, and the hovered step. No layout decisions here beyond
+// text placement: chartModel.ts owns the geometry.
+import { placeLabels } from './chartModel';
+import { crisp, FONT, MARK_ROW_PX, yOf, type ChartFrame } from './chartFrame';
+import { drawOutliers, drawPlannedLabel, drawPlannedLine, drawPlannedTopLabel } from './drawEdges';
 import { formatLr } from './format';
-import { decimateColumns, type PxPoint } from './series';
+import { decimateColumns, lastAtOrBefore, type PxPoint } from './series';
 
-export interface ChartColors {
-  text: string;
-  muted: string;
-  border: string;
-  panel: string;
-  accent: string;
-  val: string;
-  err: string;
-}
+export { FONT, readColors, type ChartColors, type ChartFrame } from './chartFrame';
 
-/** The theme's colours, from the CSS variables in effect at el (styles.css, train.css). */
-export function readColors(el: Element): ChartColors {
-  const css = getComputedStyle(el);
-  const v = (name: string, fallback: string) => css.getPropertyValue(name).trim() || fallback;
-  return {
-    text: v('--text', '#1b1b23'),
-    muted: v('--muted', '#5d5d6e'),
-    border: v('--border', '#dcdce4'),
-    panel: v('--panel', '#ffffff'),
-    accent: v('--accent', '#4b3bb0'),
-    val: v('--train-val', '#c05a12'),
-    err: v('--err', '#a3262a'),
-  };
-}
-
-export interface ChartFrame {
-  model: ChartModel;
-  width: number;
-  height: number;
-  dpr: number;
-  steps: readonly StepReport[];
-  smoothed: readonly number[];
-  evals: readonly EvalReport[];
-  marks: readonly LrMark[];
-  /** First step whose loss was not finite (the run diverged there), or null. */
-  divergedAt: number | null;
-  hover: { step: number; index: number; evalIndex: number } | null;
-  colors: ChartColors;
-}
-
-export const FONT = '11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 const MARK_ROWS = 2;
-const MARK_ROW_PX = 14;
 
 /** Strokes a polyline, lifting the pen at gaps (y NaN). */
 function strokePath(ctx: CanvasRenderingContext2D, pts: readonly PxPoint[]): void {
@@ -67,10 +28,11 @@ function strokePath(ctx: CanvasRenderingContext2D, pts: readonly PxPoint[]): voi
   ctx.stroke();
 }
 
-/** Crisp 1-px lines: device pixels sit at half coordinates. */
-const crisp = (v: number) => Math.round(v) + 0.5;
+/** Dash of a compared run's val line: its train line is solid. */
+const VAL_DASH = [6, 4];
 
-function drawAxes(ctx: CanvasRenderingContext2D, f: ChartFrame): void {
+/** Draws the axes; returns whether the planned end's label found room in the title row. */
+function drawAxes(ctx: CanvasRenderingContext2D, f: ChartFrame): boolean {
   const { plot, x, y, xTicks, yTicks, log } = f.model;
   const c = f.colors;
   ctx.lineWidth = 1;
@@ -110,13 +72,19 @@ function drawAxes(ctx: CanvasRenderingContext2D, f: ChartFrame): void {
   ctx.fillStyle = c.text;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'bottom';
-  ctx.fillText('step', (plot.left + plot.right) / 2, f.height - 2);
+  const mid = (plot.left + plot.right) / 2;
+  ctx.fillText('step', mid, f.height - 2);
+  const half = ctx.measureText('step').width / 2 + 10;
+  const placed = drawPlannedLabel(ctx, f, mid - half, mid + half);
   ctx.save();
   ctx.translate(12, (plot.top + plot.bottom) / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textBaseline = 'middle';
-  ctx.fillText(log ? 'loss (log scale)' : 'loss', 0, 0);
+  // The longest title that fits beside a short plot.
+  const titles = log ? ['loss (log scale)', 'loss (log)', 'log loss'] : ['loss'];
+  ctx.fillText(titles.find((t) => ctx.measureText(t).width <= plot.bottom - plot.top) ?? titles[titles.length - 1], 0, 0);
   ctx.restore();
+  return placed;
 }
 
 /** Dashed learning-rate lines and the divergence line, drawn under the curves. */
@@ -185,29 +153,46 @@ function dot(ctx: CanvasRenderingContext2D, px: number, py: number, r: number, f
   ctx.stroke();
 }
 
+/** The compared runs, under the current one: smoothed train loss solid, val loss dashed. */
+function drawCompared(ctx: CanvasRenderingContext2D, f: ChartFrame): void {
+  const { x } = f.model;
+  const yc = yOf(f);
+  ctx.lineJoin = 'round';
+  for (const { run, smoothed, color } of f.compared) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    strokePath(ctx, decimateColumns(run.steps.length, (i) => x(run.steps[i].step), (i) => yc(smoothed[i])));
+    ctx.lineWidth = 1.5;
+    ctx.setLineDash(VAL_DASH);
+    strokePath(ctx, run.evals.map((e) => ({ x: x(e.step), y: yc(e.val) })));
+    ctx.setLineDash([]);
+  }
+}
+
 function drawSeries(ctx: CanvasRenderingContext2D, f: ChartFrame): void {
-  const { x, y } = f.model;
+  const { x } = f.model;
+  const yc = yOf(f);
   const c = f.colors;
   const { steps, smoothed, evals } = f;
   ctx.lineJoin = 'round';
   ctx.strokeStyle = c.accent;
   ctx.globalAlpha = 0.3;
   ctx.lineWidth = 1;
-  strokePath(ctx, decimateColumns(steps.length, (i) => x(steps[i].step), (i) => y(steps[i].loss)));
+  strokePath(ctx, decimateColumns(steps.length, (i) => x(steps[i].step), (i) => yc(steps[i].loss)));
   ctx.globalAlpha = 1;
   ctx.lineWidth = 2;
-  strokePath(ctx, decimateColumns(steps.length, (i) => x(steps[i].step), (i) => y(smoothed[i])));
+  strokePath(ctx, decimateColumns(steps.length, (i) => x(steps[i].step), (i) => yc(smoothed[i])));
 
   ctx.strokeStyle = c.val;
   ctx.lineWidth = 1.5;
-  strokePath(ctx, evals.map((e) => ({ x: x(e.step), y: y(e.val) })));
+  strokePath(ctx, evals.map((e) => ({ x: x(e.step), y: yc(e.val) })));
   // Points only while they are few enough to read as points.
-  if (evals.length <= 200) for (const e of evals) dot(ctx, x(e.step), y(e.val), 3, c.val, c.panel);
+  if (evals.length <= 200) for (const e of evals) dot(ctx, x(e.step), yc(e.val), 3, c.val, c.panel);
 }
 
 function drawHover(ctx: CanvasRenderingContext2D, f: ChartFrame): void {
   if (!f.hover) return;
-  const { plot, x, y } = f.model;
+  const { plot, x } = f.model;
   const c = f.colors;
   const px = crisp(x(f.hover.step));
   ctx.strokeStyle = c.muted;
@@ -216,28 +201,38 @@ function drawHover(ctx: CanvasRenderingContext2D, f: ChartFrame): void {
   ctx.moveTo(px, plot.top);
   ctx.lineTo(px, plot.bottom);
   ctx.stroke();
+  const yc = yOf(f);
+  for (const { run, smoothed, color } of f.compared) {
+    const i = lastAtOrBefore(run.steps, (r) => r.step, f.hover.step);
+    if (i >= 0) dot(ctx, x(run.steps[i].step), yc(smoothed[i]), 3.5, color, c.panel);
+  }
   const s = f.steps[f.hover.index];
   if (s) {
-    dot(ctx, x(s.step), y(s.loss), 3, c.panel, c.accent);
-    dot(ctx, x(s.step), y(f.smoothed[f.hover.index]), 4, c.accent, c.panel);
+    dot(ctx, x(s.step), yc(s.loss), 3, c.panel, c.accent);
+    dot(ctx, x(s.step), yc(f.smoothed[f.hover.index]), 4, c.accent, c.panel);
   }
   const e = f.evals[f.hover.evalIndex];
-  if (e) dot(ctx, x(e.step), y(e.val), 4.5, c.val, c.text);
+  if (e) dot(ctx, x(e.step), yc(e.val), 4.5, c.val, c.text);
 }
 
 export function drawChart(ctx: CanvasRenderingContext2D, f: ChartFrame): void {
   ctx.setTransform(f.dpr, 0, 0, f.dpr, 0, 0);
   ctx.clearRect(0, 0, f.width, f.height);
-  drawAxes(ctx, f);
+  const plannedLabelled = drawAxes(ctx, f);
   const { plot } = f.model;
   ctx.save();
   ctx.beginPath();
   // A few pixels of slack so points on the domain's edge are not cut in half.
   ctx.rect(plot.left, plot.top - 5, plot.right - plot.left + 5, plot.bottom - plot.top + 5);
   ctx.clip();
+  drawPlannedLine(ctx, f);
   drawMarkLines(ctx, f);
+  drawCompared(ctx, f);
   drawSeries(ctx, f);
   drawMarkLabels(ctx, f);
+  if (!plannedLabelled && f.model.planned.onAxis) drawPlannedTopLabel(ctx, f);
   drawHover(ctx, f);
   ctx.restore();
+  // Outside the clip: the triangles poke above the plot's top edge.
+  drawOutliers(ctx, f);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimateColumns, dedupeMarks, emaSeries, EmaCache, firstNonFinite, lastAtOrBefore, median, nearestIndex, recentMedian } from './series';
+import { decimateColumns, dedupeMarks, emaSeries, EmaCache, firstNonFinite, lastAtOrBefore, markerColumns, median, nearestIndex, recentMedian } from './series';
 
 describe('EMA', () => {
   it('starts at the first value (debiased) and moves towards new ones', () => {
@@ -18,6 +18,20 @@ describe('EMA', () => {
     expect(s[1]).toBeCloseTo(3);
     expect(s[2]).toBeCloseTo(3);
     expect(s[3]).toBeCloseTo(3);
+  });
+  it('skips a spike above the spike factor, but not a first value or a steady rise', () => {
+    const s = emaSeries([4, 6e18, 4], 0.9, 10);
+    expect(s[1]).toBeCloseTo(4);
+    expect(s[2]).toBeCloseTo(4);
+    expect(emaSeries([50, 4], 0.9, 10)[0]).toBe(50);
+    const rise = emaSeries([4, 8, 16, 32], 0.5, 10);
+    expect(rise[3]).toBeGreaterThan(rise[2]);
+    // A huge first value is left behind as soon as the losses show it was one.
+    const afterHuge = emaSeries([80, 4.2, 4.1], 0.9, 10);
+    expect(afterHuge[1]).toBeCloseTo(4.2);
+    expect(afterHuge[2]).toBeLessThan(4.2);
+    // Without a factor, the spike goes in.
+    expect(emaSeries([4, 6e18], 0.9)[1]).toBeGreaterThan(1e17);
   });
   it('extends a growing array and restarts on a new one', () => {
     const cache = new EmaCache(0.9);
@@ -85,5 +99,14 @@ describe('marks and divergence', () => {
   it('finds the first non-finite loss', () => {
     expect(firstNonFinite([{ l: 1 }, { l: NaN }, { l: 2 }], (x) => x.l)).toBe(1);
     expect(firstNonFinite([{ l: 1 }], (x) => x.l)).toBe(-1);
+  });
+});
+
+describe('markerColumns', () => {
+  it('marks finite values above the top, one per column', () => {
+    const v = [1, 9, 9, NaN, Infinity, 1, 9];
+    expect(markerColumns(v.length, (i) => i * 2, (i) => v[i], 5, 6)).toEqual([2, 12]);
+    expect(markerColumns(v.length, (i) => i * 10, (i) => v[i], 5, 6)).toEqual([10, 20, 60]);
+    expect(markerColumns(v.length, (i) => i * 10, (i) => v[i], 9, 6)).toEqual([]);
   });
 });

@@ -5,15 +5,27 @@
  * Exponential moving average with TensorBoard's debiasing: dividing by 1 - w^n removes the
  * pull towards the zero the average starts from, so the first smoothed value equals the first
  * loss. Non-finite values (a diverged step) are skipped: the average keeps its last value.
+ * So is a value above `spikeFactor` times the average: one 6e18 step before a divergence is
+ * caught would otherwise hold the smoothed line up for hundreds of steps (the raw line still
+ * shows it). A value below the average divided by `spikeFactor` starts the average afresh:
+ * what came before was a spike (a huge first loss) or a regime the run has left.
  */
 export class Ema {
   private acc = 0;
   private n = 0;
   private last = NaN;
-  constructor(readonly weight: number) {}
+  constructor(
+    readonly weight: number,
+    readonly spikeFactor = Infinity,
+  ) {}
 
   push(v: number): number {
-    if (Number.isFinite(v)) {
+    const spike = this.n > 0 && this.last > 0 && v > this.spikeFactor * this.last;
+    if (this.n > 0 && v >= 0 && v * this.spikeFactor < this.last) {
+      this.acc = 0;
+      this.n = 0;
+    }
+    if (Number.isFinite(v) && !spike) {
       this.acc = this.acc * this.weight + (1 - this.weight) * v;
       this.n++;
       this.last = this.acc / (1 - this.weight ** this.n);
@@ -22,8 +34,8 @@ export class Ema {
   }
 }
 
-export function emaSeries(values: ArrayLike<number>, weight: number): number[] {
-  const ema = new Ema(weight);
+export function emaSeries(values: ArrayLike<number>, weight: number, spikeFactor = Infinity): number[] {
+  const ema = new Ema(weight, spikeFactor);
   return Array.from(values, (v) => ema.push(v));
 }
 
@@ -35,14 +47,17 @@ export class EmaCache {
   private source: unknown = null;
   private ema: Ema;
   readonly values: number[] = [];
-  constructor(readonly weight: number) {
-    this.ema = new Ema(weight);
+  constructor(
+    readonly weight: number,
+    readonly spikeFactor = Infinity,
+  ) {
+    this.ema = new Ema(weight, spikeFactor);
   }
 
   update<T>(items: readonly T[], value: (item: T) => number): number[] {
     if (items !== this.source || items.length < this.values.length) {
       this.source = items;
-      this.ema = new Ema(this.weight);
+      this.ema = new Ema(this.weight, this.spikeFactor);
       this.values.length = 0;
     }
     for (let i = this.values.length; i < items.length; i++) this.values.push(this.ema.push(value(items[i])));
@@ -154,4 +169,23 @@ export function dedupeMarks<T extends { step: number }>(marks: readonly T[]): T[
 /** Index of the first item whose value is not finite (where a run diverged); -1 if none. */
 export function firstNonFinite<T>(items: readonly T[], value: (item: T) => number): number {
   return items.findIndex((it) => !Number.isFinite(value(it)));
+}
+
+/**
+ * Pixel x of the points whose value lies above `top` (finite values only: NaN is a gap, not
+ * an outlier), at most one per `binPx`-wide column, so a burst of outliers draws a few marks.
+ */
+export function markerColumns(n: number, xAt: (i: number) => number, valueAt: (i: number) => number, top: number, binPx = 6): number[] {
+  const out: number[] = [];
+  let lastBin = NaN;
+  for (let i = 0; i < n; i++) {
+    const v = valueAt(i);
+    if (!Number.isFinite(v) || v <= top) continue;
+    const x = xAt(i);
+    const bin = Math.floor(x / binPx);
+    if (bin === lastBin) continue;
+    lastBin = bin;
+    out.push(x);
+  }
+  return out;
 }

@@ -1,13 +1,11 @@
-// Says whether WebGPU is available, which adapter the engine got, and whether every kernel
-// compiled; when something is wrong, what and how to fix it; and when the device was lost,
-// that the engine is replacing it and where the run was restored.
+// What is wrong with the GPU, when something is: no WebGPU or no adapter (and how to fix it),
+// a kernel that did not compile, a device lost and being replaced, and where the run was
+// restored. The adapter and its limits are in DeviceDetails; a one-line status in the header.
+import { useState } from 'react';
 import { useAppStore } from '../../state/store';
 import type { WireError } from '../../core/protocol';
 import type { GpuReset } from '../../state/slices/gpu';
 import './gpu.css';
-
-const fmtBytes = (n: number): string =>
-  n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(1)} GiB` : n >= 2 ** 20 ? `${(n / 2 ** 20).toFixed(0)} MiB` : `${(n / 1024).toFixed(0)} KiB`;
 
 function advice(error: WireError): string {
   if (error.name === 'GpuUnavailableError' && error.code === 'no-webgpu') {
@@ -31,6 +29,11 @@ const TITLES: Record<string, string> = {
   'device-request-failed': 'The GPU refused to open a device',
 };
 
+/** The headline of a GPU error. */
+export function errorTitle(error: WireError): string {
+  return TITLES[error.code ?? ''] ?? (error.name === 'ShaderCompileError' ? 'A kernel failed to compile' : error.name === 'DeviceLostError' ? 'The GPU device was lost' : 'The GPU engine failed');
+}
+
 /** Why the device was lost: the reason and the browser's words (destroyed: “Device was destroyed.”). */
 function lossReason(error: WireError): string {
   const m = /^WebGPU device lost \(([^)]*)\)(?::\s*([\s\S]*))?$/.exec(error.message);
@@ -48,16 +51,21 @@ function ResetNote({ reset }: { reset: GpuReset }) {
   );
 }
 
-export function GpuStatusPanel({ onRetry }: { onRetry: () => void }) {
+/**
+ * What the page must say about the GPU at once, above every tab: the device lost and being
+ * replaced, a device replaced earlier, or no usable device and what to do. Nothing while the
+ * GPU is fine (the header's status line says so) or still being looked for.
+ */
+export function GpuAlerts({ onRetry }: { onRetry: () => void }) {
   const gpu = useAppStore((s) => s.gpu);
+  // A reset is news once: the note can be put away (a later reset brings a new one).
+  const [dismissed, setDismissed] = useState<GpuReset | null>(null);
+  const reset = gpu.state === 'ready' && gpu.reset && gpu.reset !== dismissed ? gpu.reset : null;
+  const show = gpu.state === 'lost' || gpu.state === 'error' || reset;
+  if (!show) return null;
   return (
-    <section className="panel" aria-labelledby="gpu-status-title">
+    <section className="panel gpu-alerts" aria-labelledby="gpu-status-title">
       <h2 id="gpu-status-title">GPU</h2>
-      {gpu.state === 'probing' && (
-        <p role="status" className="muted">
-          Looking for a WebGPU adapter and compiling kernels…
-        </p>
-      )}
       {gpu.state === 'lost' && (
         <div className="gpu-lost" data-testid="gpu-lost" role="alert">
           <p>
@@ -67,40 +75,24 @@ export function GpuStatusPanel({ onRetry }: { onRetry: () => void }) {
           <pre className="error-detail">{gpu.error.message}</pre>
         </div>
       )}
-      {gpu.state === 'ready' && (
-        <div data-testid="gpu-ready">
-          <p role="status">
-            <span className="badge ok">WebGPU ready</span> on <strong data-testid="adapter-name">{gpu.report.description}</strong>
-            {gpu.report.isFallback && <span className="muted"> — a software adapter: everything works, but training is slow.</span>}
-          </p>
-          {gpu.reset && <ResetNote reset={gpu.reset} />}
-          <details>
-          <summary>Device details</summary>
-          <dl className="facts">
-            <dt>Kernels</dt>
-            <dd data-testid="kernel-count">{gpu.report.shaders.length} shader {gpu.report.shaders.length === 1 ? "file" : "files"} compiled</dd>
-            <dt>Largest buffer</dt>
-            <dd>{fmtBytes(gpu.report.limits.maxBufferSize)}</dd>
-            <dt>Largest storage binding</dt>
-            <dd>{fmtBytes(gpu.report.limits.maxStorageBufferBindingSize)}</dd>
-            <dt>Workgroup memory</dt>
-            <dd>{fmtBytes(gpu.report.limits.maxComputeWorkgroupStorageSize)}</dd>
-            <dt>Features</dt>
-            <dd>{gpu.report.features.length ? gpu.report.features.join(', ') : 'none beyond the core'}</dd>
-          </dl>
-          </details>
+      {reset && (
+        <div className="gpu-reset">
+          <ResetNote reset={reset} />
+          <button type="button" className="secondary" onClick={() => setDismissed(reset)}>
+            Dismiss
+          </button>
         </div>
       )}
       {gpu.state === 'error' && (
         <div role="alert" className="error-box" data-testid="gpu-error" data-error={gpu.error.name} data-code={gpu.error.code}>
           <p>
-            <strong>{TITLES[gpu.error.code ?? ''] ?? (gpu.error.name === 'ShaderCompileError' ? 'A kernel failed to compile' : gpu.error.name === 'DeviceLostError' ? 'The GPU device was lost' : 'The GPU engine failed')}</strong>
+            <strong>{errorTitle(gpu.error)}</strong>
           </p>
           <pre className="error-detail">{gpu.error.message}</pre>
           <p>{advice(gpu.error)}</p>
           {gpu.error.name === 'GpuUnavailableError' && (
             <p data-testid="cpu-mode-note">
-              Meanwhile you can still train here: the <strong>CPU</strong> engine runs the same model in plain JavaScript (small models only, and slower). It is selected in the Model panel.
+              Meanwhile you can still train here: the <strong>CPU</strong> engine runs the same model in plain JavaScript (small models only, and slower). It is selected in the Model settings.
             </p>
           )}
           <button type="button" onClick={onRetry}>
