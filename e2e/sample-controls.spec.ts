@@ -170,6 +170,8 @@ test('prompt characters outside the vocabulary are listed under the prompt', asy
 
 test('phone width: Stop, the field messages and the skipped list fit without overflow', async () => {
   await page.setViewportSize({ width: 390, height: 844 });
+  // The narrow layout's area tabs appear once the page has seen the new width.
+  await expect(page.getByRole('tab', { name: 'Sample' })).toBeVisible();
   await showArea(page, 'Sample');
   const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   await page.getByLabel('Prompt', { exact: true }).fill('the é Ω ∑ ü');
