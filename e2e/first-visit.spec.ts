@@ -91,6 +91,9 @@ test('?demo=<id> opens that demo, and the gallery opens another with one click',
   await expect(page.getByTestId('attention-empty')).toBeVisible();
   await expect(page.locator('canvas[aria-label^="Loss chart"]')).toHaveAttribute('aria-label', /empty/);
   expect(new URL(page.url()).searchParams.get('demo')).toBe('none');
+  // Step builds a new model of the same size and takes its first step from random weights.
+  await page.getByRole('button', { name: 'Step', exact: true }).click();
+  await expect(page.getByTestId('stat-step')).toHaveText('1', { timeout: 60_000 });
   await page.context().close();
 });
 

@@ -183,8 +183,8 @@ export async function openDemo(id: string, opts: OpenDemoOptions = {}): Promise<
     if (opts.automatic && touched(before, useAppStore.getState())) return false;
     useDemoStore.setState({ loading: { id, stage: 'Building the model' } });
     await runSession.save(); // the run being left keeps its latest steps
-    runSession.detach();
     applyDemo(demo, { quantized: weights!.quantized, step: weights!.step });
+    runSession.detach();
     if (!(await useAppStore.getState().createModel())) {
       const s = useAppStore.getState();
       throw new DemoLoadError(`its model could not be built: ${s.dataError ?? s.modelError?.message ?? 'unknown error'}`);

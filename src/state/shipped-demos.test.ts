@@ -13,8 +13,8 @@ const DIR = resolve(dirname(new URL(import.meta.url).pathname), '../../public/de
 const manifest = parseDemoManifest(JSON.parse(readFileSync(join(DIR, 'index.json'), 'utf8')));
 
 describe('the shipped demos', () => {
-  it('include the counting and bracket tasks, the default first', () => {
-    expect(manifest.demos.map((d) => d.id)).toEqual(expect.arrayContaining(['count', 'brackets']));
+  it('cover the sample tasks and the prose, the default first', () => {
+    expect(manifest.demos.map((d) => d.id)).toEqual(expect.arrayContaining(['count', 'copy', 'reverse', 'brackets', 'fables']));
     expect(manifest.demos[0].id).toBe(manifest.defaultId);
   });
 

@@ -15,7 +15,7 @@ import { findCorpus } from '../corpora';
 import { DEMO_FORMAT, DEMO_VERSION, type DemoHistory, type DemoState } from '../persist/demo';
 import { decodeSharePayload, encodeSharePayload } from '../persist/share';
 import type { DemoManifestEntry } from '../persist/demo-manifest';
-import { bestHead, CLEAR_SHARE, lookAtLine, taskTargets } from './demo-heads';
+import { findTaskHead, lookAtLine } from './demo-heads';
 import { BASE_MODEL, DEFAULT_DEMO_ID, DEMO_SPECS, specSettings, type DemoSpec } from './demo-specs';
 
 declare global {
@@ -93,9 +93,9 @@ async function trainDemo(gpu: Gpu, spec: DemoSpec): Promise<{ bytes: Uint8Array;
       const T = Math.min(ids.length, model.blockSize);
       const chars = Array.from(ids.slice(-T), (id) => tok.decode([id]));
       const probs = await inf.attention(Uint32Array.from(ids.slice(-T)));
-      const found = bestHead(probs, model.nHead, T, taskTargets(spec.task, chars));
-      const lookAt = lookAtLine(spec.task, found, spec.fallback, spec.lead);
-      console.log(`${spec.id}: ${lookAt}${found ? ` [best: layer ${found.layer + 1} head ${found.head + 1}, ${found.share.toFixed(3)}]` : ''}`);
+      const clear = findTaskHead(spec.task, probs, model.nHead, chars);
+      const lookAt = lookAtLine(clear, spec.fallback, spec.lead);
+      console.log(`${spec.id}: ${lookAt}`);
       console.log(`${spec.id}: greedy after ${JSON.stringify(sample.prompt)}: ${JSON.stringify(await greedy(inf, tok, sample.prompt, 40, model.blockSize))}`);
 
       const params = await trainer.weights.read('params');
@@ -114,7 +114,7 @@ async function trainDemo(gpu: Gpu, spec: DemoSpec): Promise<{ bytes: Uint8Array;
       const back = await decodeSharePayload(bytes);
       if (!back.weights || back.weights.step !== trainer.step || !back.demo.history?.steps.length) throw new Error(`${spec.id}: the payload does not read back`);
       const entry: DemoManifestEntry = { id: spec.id, title: spec.title, lookAt, file: `${spec.id}.demo`, step: trainer.step, valLoss: last.val, bytes: bytes.length };
-      if (found && found.share >= CLEAR_SHARE) entry.head = { layer: found.layer, head: found.head };
+      if (clear) entry.head = { layer: clear.found.layer, head: clear.found.head };
       return { bytes, entry };
     } finally {
       inf.destroy();
