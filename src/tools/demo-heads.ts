@@ -3,14 +3,16 @@
 // attention that lands there. The best head and its share become the demo's "what to look
 // at" line, so the line describes the model that ships, not the one we hoped for.
 
-export type HeadTask = 'count' | 'copy' | 'reverse' | 'brackets' | 'prose';
+import { headShares, patternTargets, strongestHead, type HeadPatternId, type HeadShare, type HeadTargets, type HeadTask } from '../core/head-targets';
 
+export { patternTargets, type HeadTask };
 /** For each query position, the key positions the pattern looks at (none: not counted). */
-export type Targets = Map<number, number[]>;
+export type Targets = HeadTargets;
+export type HeadFinding = HeadShare;
 
 /** A way of attending that shows (part of) a task, with the words for it. */
 export interface HeadPattern {
-  id: 'number' | 'letter' | 'mark' | 'open' | 'previous';
+  id: HeadPatternId;
   /** Completes "Layer L, head H …". */
   phrase: string;
   /** Said after the share, e.g. what the pattern means for the answer. */
@@ -36,78 +38,9 @@ export const HEAD_PATTERNS: Record<HeadTask, HeadPattern[]> = {
   prose: [{ id: 'previous', phrase: 'looks at the letter just before' }],
 };
 
-const OPEN_OF: Record<string, string> = { ')': '(', ']': '[', '}': '{', '>': '<' };
-
-/** [start, end) of each line of `chars` (the newline ends a line and belongs to none). */
-function lines(chars: string[]): [number, number][] {
-  const out: [number, number][] = [];
-  let start = 0;
-  chars.forEach((c, i) => {
-    if (c === '\n') {
-      out.push([start, i]);
-      start = i + 1;
-    }
-  });
-  out.push([start, chars.length]);
-  return out;
-}
-
-/** Where a head following `pattern` of `task` looks from each position of `chars`. */
-export function patternTargets(task: HeadTask, pattern: HeadPattern['id'], chars: string[]): Targets {
-  const t: Targets = new Map();
-  if (pattern === 'previous') {
-    for (let p = 1; p < chars.length; p++) t.set(p, [p - 1]);
-    return t;
-  }
-  for (const [s, e] of lines(chars)) {
-    const line = chars.slice(s, e);
-    if (pattern === 'number') {
-      // While the stars are written (from the space before them), the number says how many.
-      const colon = line.indexOf(':');
-      if (colon < 1) continue;
-      const digits = Array.from({ length: colon }, (_, k) => s + k);
-      for (let p = s + colon + 1; p < e; p++) t.set(p, digits);
-    } else if (pattern === 'letter' || pattern === 'mark') {
-      // At the mark and after it, the next letter is a letter of the word: the one to write.
-      const n = line.indexOf(task === 'reverse' ? '>' : '|');
-      if (n < 1) continue;
-      if (pattern === 'mark') for (let p = s + n + 1; p < e; p++) t.set(p, [s + n]);
-      else for (let k = 0; k < n && s + n + k < e; k++) t.set(s + n + k, [task === 'reverse' ? s + n - 1 - k : s + k]);
-    } else if (pattern === 'open') {
-      // Wherever a bracket is open, the next closer must match the innermost one.
-      const stack: number[] = [];
-      for (let p = s; p < e; p++) {
-        const c = chars[p];
-        if (OPEN_OF[c] !== undefined) {
-          if (stack.length && chars[stack[stack.length - 1]] === OPEN_OF[c]) stack.pop();
-        } else stack.push(p);
-        if (stack.length) t.set(p, [stack[stack.length - 1]]);
-      }
-    }
-  }
-  return t;
-}
-
-export interface HeadFinding {
-  layer: number;
-  head: number;
-  /** Mean over the pattern's query positions of the attention on its target keys, 0..1. */
-  share: number;
-}
-
 /** The head whose attention (probs[layer] is (NH, T, T), row = query) best follows the targets. */
 export function bestHead(probs: Float32Array[], nHead: number, T: number, targets: Targets): HeadFinding | null {
-  if (targets.size === 0) return null;
-  let best: HeadFinding | null = null;
-  probs.forEach((p, layer) => {
-    for (let head = 0; head < nHead; head++) {
-      let sum = 0;
-      for (const [q, keys] of targets) for (const k of keys) sum += p[(head * T + q) * T + k];
-      const share = sum / targets.size;
-      if (!best || share > best.share) best = { layer, head, share };
-    }
-  });
-  return best;
+  return strongestHead(headShares(probs, nHead, T, targets));
 }
 
 /** Below this share a head does not show the pattern plainly enough to point people at it. */

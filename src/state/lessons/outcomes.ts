@@ -3,6 +3,7 @@
 // next-token distribution under a temperature. Pure functions of what the runs left behind.
 import { nextTokenDistribution } from '../../core/distribution';
 import type { DemoHistory } from '../../persist/demo';
+import { patternTargets, strongestHead, type HeadShare, type HeadTargets } from '../../core/head-targets';
 
 /** What one run of a lesson left: its end, its losses and a sample of its text. */
 export interface RunOutcome {
@@ -201,72 +202,17 @@ export function decodingSentence(greedy: string, sampled: string): string {
   return gs + ss;
 }
 
-/** For each query position, the key positions a head solving the task attends to. */
-export type HeadTargets = Map<number, number[]>;
+export { evenShare, headShares, strongestHead, type HeadShare, type HeadTargets } from '../../core/head-targets';
 
 /**
  * Counting ("11: ***"): while the stars are written (from the space after the colon), the
  * number says how many; the number's digits are the keys. Positions outside such a line
  * are not counted.
  */
-export function countTargets(chars: readonly string[]): HeadTargets {
-  const t: HeadTargets = new Map();
-  let start = 0;
-  for (let i = 0; i <= chars.length; i++) {
-    if (i < chars.length && chars[i] !== '\n') continue;
-    const colon = chars.slice(start, i).indexOf(':');
-    if (colon >= 1) for (let q = start + colon + 1; q < i; q++) t.set(q, Array.from({ length: colon }, (_, k) => start + k));
-    start = i + 1;
-  }
-  return t;
-}
+export const countTargets = (chars: readonly string[]): HeadTargets => patternTargets('count', 'number', chars);
 
 /** Copying ("abc|abc"): at the bar and after it, the letter of the word to write next. */
-export function copyTargets(chars: readonly string[]): HeadTargets {
-  const t: HeadTargets = new Map();
-  let start = 0;
-  for (let i = 0; i <= chars.length; i++) {
-    if (i < chars.length && chars[i] !== '\n') continue;
-    const bar = chars.slice(start, i).indexOf('|');
-    if (bar >= 1) for (let k = 0; k < bar && start + bar + k < i; k++) t.set(start + bar + k, [start + k]);
-    start = i + 1;
-  }
-  return t;
-}
-
-export interface HeadShare {
-  layer: number;
-  head: number;
-  /** Mean over the target queries of the attention on their target keys, 0..1. */
-  share: number;
-}
-
-/** Each head's share of attention on the targets; `probs[layer]` is (NH, T, T), row = query. */
-export function headShares(probs: readonly ArrayLike<number>[], nHead: number, T: number, targets: HeadTargets): HeadShare[] {
-  const out: HeadShare[] = [];
-  if (targets.size === 0) return out;
-  probs.forEach((p, layer) => {
-    for (let head = 0; head < nHead; head++) {
-      let sum = 0;
-      for (const [q, keys] of targets) for (const k of keys) sum += p[(head * T + q) * T + k];
-      out.push({ layer, head, share: sum / targets.size });
-    }
-  });
-  return out;
-}
-
-/** The share a causal head that spreads its attention evenly over the past gives the targets. */
-export function evenShare(targets: HeadTargets): number {
-  if (targets.size === 0) return 0;
-  let sum = 0;
-  for (const [q, keys] of targets) sum += keys.length / (q + 1);
-  return sum / targets.size;
-}
-
-/** The head with the largest share (the first on ties); null when there is none. */
-export function strongestHead(shares: readonly HeadShare[]): HeadShare | null {
-  return shares.reduce<HeadShare | null>((best, s) => (!best || s.share > best.share ? s : best), null);
-}
+export const copyTargets = (chars: readonly string[]): HeadTargets => patternTargets('copy', 'letter', chars);
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 const headName = (h: HeadShare) => `layer ${h.layer + 1}, head ${h.head + 1}`;
