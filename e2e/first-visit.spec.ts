@@ -59,9 +59,10 @@ async function expectDemoShown(page: Page, demo: Entry, timeout: number): Promis
   await expect(page.getByTestId('prob-bar').first()).toBeVisible({ timeout });
 }
 
-// The target is 10 s on a software adapter. The time is printed, not asserted: it depends on
-// the machine's load (a shared 2-core runner measured 26 s), and tests assert correctness.
-test('a first visit shows the default trained demo without a click, and prints how long it took', async ({ browser }) => {
+// The target: within 10 s of navigation on a software adapter, with no click. Measured here
+// (SwiftShader, 2 cores) at 6.9–7.1 s with the machine quiet; the time is printed too.
+const FIRST_VISIT_MS = 10_000;
+test('a first visit shows the default trained demo within 10 s without a click', async ({ browser }) => {
   const page = await freshPage(browser);
   const demo = byId(manifest.defaultId);
   const t0 = Date.now();
@@ -70,6 +71,7 @@ test('a first visit shows the default trained demo without a click, and prints h
   const elapsed = Date.now() - t0;
   const sinceNavigation = await page.evaluate(() => performance.now());
   console.log(`first visit: "${demo.title}" shown ${elapsed} ms after navigation started (page clock ${sinceNavigation.toFixed(0)} ms)`);
+  expect(elapsed, 'heatmaps, loss history and next-token bars on screen').toBeLessThan(FIRST_VISIT_MS);
   // The address stays as it was: a copied address is the plain page.
   expect(new URL(page.url()).search).toBe('');
   await page.context().close();
@@ -157,10 +159,12 @@ for (const [name, size] of SHOTS) {
   for (const scheme of ['light', 'dark'] as const) {
     test(`screenshot: ${name}, ${scheme}`, async ({ browser }, info) => {
       const page = await freshPage(browser, { viewport: size, colorScheme: scheme, isMobile: name === 'phone', hasTouch: name === 'phone' });
+      const t0 = Date.now();
       await page.goto('/');
       await expect(page.getByTestId(`demo-card-${manifest.defaultId}`)).toHaveAttribute('aria-current', 'true', { timeout: 60_000 });
       if (name === 'desktop') await expect.poll(() => heatmapsDrawn(page), { timeout: 60_000 }).toBe(true);
-      await page.waitForTimeout(1500);
+      // What a first visit looks like 10 s after navigation.
+      await page.waitForTimeout(Math.max(0, FIRST_VISIT_MS - (Date.now() - t0)));
       await page.screenshot({ path: info.outputPath(`first-visit-${name}-${scheme}.png`) });
       if (name === 'phone') {
         await page.getByRole('tab', { name: 'Attention' }).click();

@@ -34,6 +34,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'engine/tune': ['engine/kernels', 'engine/gpu', 'core'],
   'engine/train': ['engine/model', 'engine/kernels', 'engine/gpu', 'engine/ref', 'core'],
   'engine/sample': ['engine/model', 'engine/kernels', 'engine/gpu', 'core'],
+  'engine/inspect': ['engine/sample', 'engine/model', 'engine/kernels', 'engine/gpu', 'engine/ref', 'core'],
   'engine/testing': ['engine/gpu', 'core'],
 };
 

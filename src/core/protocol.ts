@@ -3,6 +3,7 @@
 // state changes) flow from the worker without a request. Errors cross as plain data.
 import type { GPTConfig } from './config';
 import type { GenerateOptions } from './distribution';
+import type { Ablation, InspectQuery, InspectResult } from './inspect';
 import type { MemoryEstimate } from './memory';
 import type { QuantizedParams } from './params';
 import type { EvalReport, ProfileReport, StepReport } from './reports';
@@ -122,6 +123,13 @@ export type Request =
   /** The weights quantised to int8, for a share link. */
   | { id: number; type: 'quantizedParams' }
   | { id: number; type: 'profile'; what: 'step' | 'token' }
+  /** A view of the Inspect area, computed on the model as it is now (with the ablations in force). */
+  | { id: number; type: 'inspect'; query: InspectQuery }
+  /**
+   * Units switched off from now on: samples, the next-token bars, the attention maps and the
+   * surprisal are computed with them off (training is not affected). Empty: none.
+   */
+  | { id: number; type: 'setAblations'; ablations: Ablation[] }
   | { id: number; type: 'dispose' }
   /**
    * Test hooks, run the way the faults they stand for happen: destroys the worker's GPU device
@@ -152,6 +160,9 @@ export interface ResultOf {
   verifyOnnx: OnnxCheck;
   quantizedParams: { quantized: QuantizedParams; config: GPTConfig; step: number };
   profile: ProfileReport;
+  inspect: InspectResult;
+  /** The names of the units now off. */
+  setAblations: { ablated: string[] };
   dispose: null;
   /** destroyed: false when the worker had no device yet. */
   debugDestroyDevice: { destroyed: boolean };

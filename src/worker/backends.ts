@@ -63,7 +63,9 @@ export class GpuBackend implements ModelBackend {
 
   static async create(gpu: Gpu, kernelConfig: KernelConfig, config: GPTConfig, settings: TrainSettings, tokens: Uint32Array,
     events: TrainerEvents, init?: InitialState) {
-    return new GpuBackend(await Trainer.create(gpu, kernelConfig, config, settings, tokens, { events, ...init }), kernelConfig);
+    // The training plan is built on the first step or evaluation: a model opened to be
+    // looked at (a demo, a link) compiles only what its maps and samples use.
+    return new GpuBackend(await Trainer.create(gpu, kernelConfig, config, settings, tokens, { events, ...init, deferBuild: true }), kernelConfig);
   }
 
   get step() {

@@ -20,6 +20,11 @@ export interface BlockForward {
   out: Tensor;
 }
 
+/** The tensor a block's output is written to: the residual stream entering the next block. */
+export function blockOutput(c: { norm: 'pre' | 'post' }, a: (name: LayerAct) => Tensor): Tensor {
+  return c.norm === 'pre' ? a('residual3') : a('ln2');
+}
+
 /**
  * Seven dispatches (pre-LN) plus attention: the bias, the activation and both residual adds
  * are epilogues of the linear layers' matmuls.
@@ -61,6 +66,6 @@ export async function blockForward(
   return {
     beforeAttention: await Promise.all(before),
     fromAttention: (await Promise.all(after)).flat(),
-    out: pre ? a('residual3') : a('ln2'),
+    out: blockOutput(c, a),
   };
 }

@@ -13,7 +13,7 @@ import { layernormBackward, layernormForward } from '../kernels/layernorm';
 import { matmulBackward, matmulForward } from '../kernels/matmul';
 import { buildTokenBuckets } from '../kernels/buckets';
 import { activationSpecs } from '../../core/activations';
-import { blockForward } from './block';
+import { blockForward, blockOutput } from './block';
 import type { HalfWeights } from './half-weights';
 import type { ModelWeights } from './weights';
 
@@ -106,30 +106,33 @@ export class GptPlan {
     const kc = this.kernelConfig;
     const a = (n: string) => this.act(n);
     const attn = { nHead: c.nHead, causal: c.causal };
-    const d: Dispatch[] = [];
-    d.push(await encoderForward(gpu, a('encoded'), a('tokens'), this.p('transformer.wte.weight'),
+    // Every call is requested at once, so that their pipelines compile side by side; the
+    // lists keep the order of the calls.
+    const d: Promise<Dispatch | Dispatch[]>[] = [];
+    d.push(encoderForward(gpu, a('encoded'), a('tokens'), this.p('transformer.wte.weight'),
       c.positions === 'learned' ? this.p('transformer.wpe.weight') : null, { positions: c.positions })); // (B,T,C)
     let x = a('encoded');
     for (let l = 0; l < c.nLayer; l++) {
       const la = (n: string) => a(`h${l}.${n}`);
-      const block = await blockForward(gpu, kc, this.weights, l, x, la, async (atty, qkv) => {
-        const calls = [await attentionForward(gpu, kc, atty, la('lse'), qkv, attn)]; // (B,T,C), lse (B,NH,T)
-        if (this.opts.probs) calls.push(await attentionProbs(gpu, la('probs'), qkv, la('lse'), attn)); // (B,NH,T,T)
-        return calls;
+      const block = blockForward(gpu, kc, this.weights, l, x, la, (atty, qkv) => {
+        const calls = [attentionForward(gpu, kc, atty, la('lse'), qkv, attn)]; // (B,T,C), lse (B,NH,T)
+        if (this.opts.probs) calls.push(attentionProbs(gpu, la('probs'), qkv, la('lse'), attn)); // (B,NH,T,T)
+        return Promise.all(calls);
       }, this.opts.half);
-      d.push(...block.beforeAttention, ...block.fromAttention);
-      x = block.out;
+      d.push(block.then((b) => [...b.beforeAttention, ...b.fromAttention]));
+      x = blockOutput(c, la);
     }
     const pre = c.norm === 'pre';
     const final = pre ? a('lnf') : x;
-    if (pre) d.push(await layernormForward(gpu, kc, a('lnf'), a('lnfMean'), a('lnfRstd'), x, this.p('transformer.ln_f.weight'), this.p('transformer.ln_f.bias')));
-    d.push(await matmulForward(gpu, kc, a('logits'), final, this.p('transformer.wte.weight'), null,
+    if (pre) d.push(layernormForward(gpu, kc, a('lnf'), a('lnfMean'), a('lnfRstd'), x, this.p('transformer.ln_f.weight'), this.p('transformer.ln_f.bias')));
+    d.push(matmulForward(gpu, kc, a('logits'), final, this.p('transformer.wte.weight'), null,
       this.opts.half ? { halfWeight: this.opts.half.view('transformer.wte.weight') } : {})); // (B,T,V), tied head
-    const loss = [
-      await crossentropyForward(gpu, kc, a('losses'), a('logits'), a('targets')), // (B,T)
-      await crossentropyMean(gpu, kc, a('meanLoss'), a('losses')), // (1)
-    ];
-    return { logits: d, loss };
+    const loss = Promise.all([
+      crossentropyForward(gpu, kc, a('losses'), a('logits'), a('targets')), // (B,T)
+      crossentropyMean(gpu, kc, a('meanLoss'), a('losses')), // (1)
+    ]);
+    const [logits, lossCalls] = await Promise.all([Promise.all(d), loss]);
+    return { logits: logits.flat(), loss: lossCalls };
   }
 
   /** The final residual-stream tensor (input of ln_f, or of the LM head for post-LN). */

@@ -16,7 +16,7 @@ import { layernormForward } from '../kernels/layernorm';
 import { matmulForward } from '../kernels/matmul';
 import { decodeRowSpecs, type LayerAct } from '../../core/activations';
 import { DECODER_READBACK_SLOTS } from '../../core/allocations';
-import { blockForward } from '../model/block';
+import { blockForward, blockOutput } from '../model/block';
 import { GptPlan } from '../model/gpt';
 import type { HalfWeights } from '../model/half-weights';
 import type { ModelWeights } from '../model/weights';
@@ -92,23 +92,30 @@ export class Decoder implements LogitsSource {
 
     const p = (n: string) => this.weights.get('params', n);
     const tokens = this.plan.act('tokens');
-    this.embed = await encoderDecode(gpu, encoded, { ...tokens, shape: [c.blockSize] }, p('transformer.wte.weight'),
+    // Every call is requested at once, so that their pipelines compile side by side.
+    const embed = encoderDecode(gpu, encoded, { ...tokens, shape: [c.blockSize] }, p('transformer.wte.weight'),
       c.positions === 'learned' ? p('transformer.wpe.weight') : null, this.position, { positions: c.positions });
+    const layers: Promise<LayerSteps>[] = [];
     let x = encoded;
+    const a = (n: LayerAct) => row.get(n)!;
     for (let l = 0; l < c.nLayer; l++) {
       const cache = this.plan.act(`h${l}.qkv`); // (1, blockSize, 3C)
-      const a = (n: LayerAct) => row.get(n)!;
-      const block = await blockForward(gpu, kc, this.weights, l, x, a, async (atty) => [
+      const block = blockForward(gpu, kc, this.weights, l, x, a, async (atty) => [
         await attentionDecode(gpu, kc, atty, cache, this.position, { nHead: c.nHead }),
       ], this.half);
-      this.layers.push({ beforeAttention: block.beforeAttention, fromAttention: block.fromAttention, qkvRow: a('qkv'), cache });
-      x = block.out;
+      layers.push(block.then((b) => ({ beforeAttention: b.beforeAttention, fromAttention: b.fromAttention, qkvRow: a('qkv'), cache })));
+      x = blockOutput(c, a);
     }
+    const head: Promise<Dispatch>[] = [];
     if (c.norm === 'pre') {
-      this.head.push(await layernormForward(gpu, kc, lnf, lnfStats[0], lnfStats[1], x, p('transformer.ln_f.weight'), p('transformer.ln_f.bias')));
+      head.push(layernormForward(gpu, kc, lnf, lnfStats[0], lnfStats[1], x, p('transformer.ln_f.weight'), p('transformer.ln_f.bias')));
     }
-    this.head.push(await matmulForward(gpu, kc, this.logits, c.norm === 'pre' ? lnf : x, p('transformer.wte.weight'), null,
+    head.push(matmulForward(gpu, kc, this.logits, c.norm === 'pre' ? lnf : x, p('transformer.wte.weight'), null,
       this.half ? { halfWeight: this.half.view('transformer.wte.weight') } : {}));
+    const [embedCall, layerCalls, headCalls] = await Promise.all([embed, Promise.all(layers), Promise.all(head)]);
+    this.embed = embedCall;
+    this.layers.push(...layerCalls);
+    this.head.push(...headCalls);
   }
 
   /** Runs the prompt through the full plan (filling the cache); returns its last logits (V). */

@@ -27,6 +27,7 @@ import { BatchStaging } from './staging';
 import { GpuSnapshotSlots } from './gpu-snapshot-slots';
 import { LastGoodSnapshots, type Divergence } from './last-good';
 import { evaluateSplits } from './evaluate';
+import { planLosses } from './plan-losses';
 import type { EvalReport, StepReport } from '../../core/reports';
 import { LOSS_READBACK_SLOTS, STEPS_IN_FLIGHT, stepReadbackValues } from '../../core/allocations';
 import { tensorBytes } from '../../core/activations';
@@ -57,9 +58,13 @@ export class Trainer {
   private normScope: Gpu | null = null;
   private builtClip = NaN;
   private adamw!: AdamWDispatch;
+  /** The training plan, AdamW and the norm: built by prepare(), at create() or on first use. */
+  private built: GptPlan | null = null;
+  private building: Promise<void> | null = null;
+  private destroyed = false;
   private inFlight: Promise<void>[] = [];
   private lastReportTime = 0;
-  private staging: BatchStaging | null;
+  private staging: BatchStaging | null = null;
   private readonly snapshotSlots: GpuSnapshotSlots;
   private readonly lastGood: LastGoodSnapshots<GPUCommandEncoder>;
   private cpuCopy!: CpuCopyOfLastGood;
@@ -78,7 +83,7 @@ export class Trainer {
     readonly config: GPTConfig,
     public settings: TrainSettings,
     readonly weights: ModelWeights,
-    readonly plan: GptPlan,
+    private readonly kernelConfig: KernelConfig,
     tokens: Uint32Array,
     private events: TrainerEvents,
     snapshotEvery: number,
@@ -98,18 +103,22 @@ export class Trainer {
       norm: { label: 'norm', shape: [2], dtype: 'f32', offset: 0, buffer: normBuf },
       partials: { label: 'partials', shape: [partialsLen], dtype: 'f32', offset: 0, buffer: partialsBuf },
     };
-    this.staging = k > 1 ? new BatchStaging(gpu, plan, k) : null;
     this.snapshotSlots = new GpuSnapshotSlots(gpu, weights);
     this.lastGood = new LastGoodSnapshots(this.snapshotSlots, snapshotEvery);
   }
 
+  /**
+   * With `deferBuild` the trainer holds the weights (and their last-good copies) at once but
+   * compiles and allocates its training plan, AdamW and the norm on the first step or
+   * evaluation (or prepare()): a model opened to be looked at draws its first maps sooner.
+   */
   static async create(
     gpu: Gpu,
     kernelConfig: KernelConfig,
     config: GPTConfig,
     settings: TrainSettings,
     tokens: Uint32Array,
-    opts: { params?: Float32Array; m?: Float32Array; v?: Float32Array; step?: number; events?: TrainerEvents; snapshotEvery?: number } = {},
+    opts: { params?: Float32Array; m?: Float32Array; v?: Float32Array; step?: number; events?: TrainerEvents; snapshotEvery?: number; deferBuild?: boolean } = {},
   ): Promise<Trainer> {
     // Everything the trainer makes is charged to its own scope, freed as one by destroy().
     const own = gpu.scope('trainer');
@@ -120,24 +129,49 @@ export class Trainer {
       weights.write('params', start.params);
       weights.write('m', start.m);
       weights.write('v', start.v);
-      const plan = await GptPlan.build(own, kernelConfig, weights, {
-        B: settings.batchSize,
-        T: settings.blockSize,
-        training: true,
-        gradAccumSteps: settings.gradAccumSteps,
-      });
-      const t = new Trainer(own, config, settings, weights, plan, tokens, opts.events ?? {}, opts.snapshotEvery ?? 50);
-      t.adamw = await adamwUpdate(own, weights.flat.params, weights.flat.grads, weights.flat.m, weights.flat.v, t.misc.norm, {
-        decayEnd: weights.layout.decayEnd,
-      });
-      await t.ensureNormDispatches();
+      const t = new Trainer(own, config, settings, weights, kernelConfig, tokens, opts.events ?? {}, opts.snapshotEvery ?? 50);
       if (opts.step) t.resumeAt(opts.step);
       t.cpuCopy = new CpuCopyOfLastGood(start, () => t.lastGood.confirmed, (slot) => t.snapshotSlots.read(slot));
+      if (!opts.deferBuild) await t.prepare();
       return t;
     } catch (e) {
       own.buffers.destroyAll();
       throw e;
     }
+  }
+
+  /** Builds the training plan, AdamW and the norm, once; a failed build is tried again next time. */
+  prepare(): Promise<void> {
+    this.building ??= this.build().catch((e: unknown) => {
+      this.building = null;
+      throw e;
+    });
+    return this.building;
+  }
+
+  private async build(): Promise<void> {
+    const s = this.settings;
+    const w = this.weights;
+    // Requested together, so that their pipelines compile side by side.
+    const [plan, adamw] = await Promise.all([
+      GptPlan.build(this.gpu, this.kernelConfig, w, { B: s.batchSize, T: s.blockSize, training: true, gradAccumSteps: s.gradAccumSteps }),
+      adamwUpdate(this.gpu, w.flat.params, w.flat.grads, w.flat.m, w.flat.v, this.misc.norm, { decayEnd: w.layout.decayEnd }),
+      this.ensureNormDispatches(),
+    ]);
+    // destroy() ran meanwhile: what the build made after it goes too.
+    if (this.destroyed) {
+      this.gpu.buffers.destroyAll();
+      throw new Error('the trainer was destroyed while its plan was built');
+    }
+    this.adamw = adamw;
+    this.staging = s.gradAccumSteps > 1 ? new BatchStaging(this.gpu, plan, s.gradAccumSteps) : null;
+    this.built = plan;
+  }
+
+  /** The training plan: forward and backward for (B, T). Throws before prepare() has built it. */
+  get plan(): GptPlan {
+    if (!this.built) throw new Error('the training plan is not built yet: await prepare() first');
+    return this.built;
   }
 
   /**
@@ -214,6 +248,7 @@ export class Trainer {
   async trainStep(profiler?: ProfileRecorder): Promise<void> {
     if (this.diverged) throw new Error(`training diverged at step ${this.diverged.step}; restore or reset first`);
     if (this.stepFault) throw new Error(`step ${this.stepFault.step} failed on the GPU; restore first`);
+    await this.prepare();
     await this.ensureNormDispatches();
     while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
     if (this.stepFault) return; // a step that settled meanwhile failed: queue nothing after it
@@ -346,35 +381,15 @@ export class Trainer {
 
   /** Mean loss over `evalIters` batches of each split (see evaluateSplits). */
   async evaluate(): Promise<EvalReport> {
+    await this.prepare();
     await this.flush();
-    return evaluateSplits({ lossesOf: (batches) => this.lossesOnGpu(batches) }, this.split, this.step, this.settings);
-  }
-
-  /**
-   * One submit per batch (its inputs are written just before, so each forward sees its own)
-   * and one map for all their losses: the GPU is not awaited batch by batch.
-   */
-  private async lossesOnGpu(batches: readonly Batch[]): Promise<Float32Array> {
-    const lossBuf = this.gpu.buffers.create({ label: 'eval losses', size: Math.max(4, 4 * batches.length), usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.MAP_READ });
-    try {
-      const meanLoss = this.plan.act('meanLoss');
-      batches.forEach((b, i) => {
-        this.plan.writeBatch(b.inputs, b.targets); // ordered before the submit that reads it
-        const enc = this.gpu.device.createCommandEncoder({ label: `eval batch ${i}` });
-        recordPass(enc, this.plan.forward);
-        enc.copyBufferToBuffer(meanLoss.buffer, meanLoss.offset, lossBuf, 4 * i, 4);
-        this.gpu.device.queue.submit([enc.finish()]);
-      });
-      await lossBuf.mapAsync(GPUMapMode.READ);
-      return new Float32Array(lossBuf.getMappedRange().slice(0, 4 * batches.length));
-    } finally {
-      this.gpu.buffers.destroy(lossBuf);
-    }
+    return evaluateSplits({ lossesOf: (batches) => planLosses(this.gpu, this.plan, batches) }, this.split, this.step, this.settings);
   }
 
   destroy(): void {
+    this.destroyed = true;
     this.cpuCopy.stop();
-    this.plan.destroy();
+    this.built?.destroy();
     this.weights.destroy();
     this.ring.destroy();
     this.staging?.destroy();
