@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-// npm run bench [-- --out bench-results/bench.json --only kernels,training,inference,sampling
-//   --steps 10 --runs 7]
-// The full benchmark in ONE headless Chromium page and run (bench/full.html): every kernel
-// case, training step time / tokens/s / dispatches / submits for three model sizes, a
-// full-sequence forward against onnxruntime-web's webgpu EP, and sampling with the KV cache
-// against re-running the sequence. Prints the tables and writes bench.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+// npm run bench [-- --out bench-results/bench.json --only firststep,kernels,training,inference,sampling
+//   --steps 10 --runs 7 --baseline <commit> --rounds 3]
+// The full benchmark in ONE headless Chromium page and run (bench/full.html): the time to the
+// first step, every kernel case, training step time / tokens/s / dispatches / submits for three
+// model sizes, a full-sequence forward against onnxruntime-web's webgpu EP, and sampling with
+// the KV cache against re-running the sequence. Prints the tables and writes bench.json.
+// With --baseline, that commit is checked out in a temporary worktree and its training
+// benchmark alternates with this tree's in the same browser, --rounds times each:
+// trainingVsBaseline is this tree's tokens/s over the baseline's (medians), at the smaller of
+// the two sizes' ratios.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { runPage } from './lib/browser-run.mjs';
+import { launchBrowser, reportOf, startServer } from './lib/browser-run.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -16,15 +22,71 @@ const { values } = parseArgs({
     only: { type: 'string' },
     steps: { type: 'string' },
     runs: { type: 'string' },
+    baseline: { type: 'string' },
+    rounds: { type: 'string', default: '3' },
   },
 });
+
+/** The sizes the baseline comparison is made at (bench/full-main.ts's labels). */
+const BASELINE_SIZES = ['L2 C64 T64 B16', 'L4 C128 T64 B8'];
 
 const query = new URLSearchParams();
 for (const key of ['only', 'steps', 'runs']) if (values[key] !== undefined) query.set(key, values[key]);
 const qs = query.size ? `?${query}` : '';
+const log = (l) => console.log(`  ${l}`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
 
 const t0 = Date.now();
-const report = /** @type {any} */ (await runPage(`/bench/full.html${qs}`, { onLog: (l) => console.log(`  ${l}`) }));
+const server = await startServer();
+const browser = await launchBrowser();
+let report;
+let baseline = null;
+try {
+  report = /** @type {any} */ (await reportOf(browser, `${server.url}/bench/full.html${qs}`, { onLog: log }));
+  if (values.baseline) baseline = await compareWithBaseline(values.baseline, Number(values.rounds));
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+/** Alternates the training benchmark of this tree and of `commit`, `rounds` times each. */
+async function compareWithBaseline(commit, rounds) {
+  const sha = execFileSync('git', ['rev-parse', '--verify', `${commit}^{commit}`], { encoding: 'utf8' }).trim();
+  const dir = mkdtempSync(join(tmpdir(), 'bench-baseline-'));
+  execFileSync('git', ['worktree', 'add', '--detach', dir, sha], { stdio: 'ignore' });
+  const other = { close: async () => {} };
+  try {
+    symlinkSync(resolve('node_modules'), join(dir, 'node_modules'), 'dir');
+    const base = await startServer(dir);
+    other.close = base.close;
+    const steps = values.steps ?? '10';
+    const runs = { current: [], baseline: [] };
+    for (let r = 0; r < rounds; r++) {
+      // Alternate which goes first, so that a drift in the machine's load favours neither.
+      const order = r % 2 ? ['baseline', 'current'] : ['current', 'baseline'];
+      for (const which of order) {
+        const url = `${which === 'current' ? server.url : base.url}/bench/full.html?only=training&steps=${steps}`;
+        const rep = /** @type {any} */ (await reportOf(browser, url, { onLog: () => {} }));
+        runs[which].push(rep.training);
+        console.log(`  round ${r + 1} ${which}: ${rep.training.map((t) => `${t.model} ${t.tokensPerSec.toFixed(0)} tok/s`).join(', ')}`);
+      }
+    }
+    const rows = BASELINE_SIZES.map((model) => {
+      const tps = (which) => median(runs[which].map((list) => list.find((t) => t.model === model)?.tokensPerSec ?? NaN));
+      const current = tps('current');
+      const before = tps('baseline');
+      return { model, currentTokensPerSec: current, baselineTokensPerSec: before, ratio: current / before };
+    });
+    return { commit: sha, rounds, rows, trainingVsBaseline: Math.min(...rows.map((r) => r.ratio)) };
+  } finally {
+    await other.close();
+    execFileSync('git', ['worktree', 'remove', '--force', dir], { stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 console.log(`\nFull benchmark on ${report.adapter} (${report.seconds.toFixed(0)} s in the page, ${((Date.now() - t0) / 1000).toFixed(0)} s in all)`);
 const titles = {
@@ -41,9 +103,23 @@ for (const [key, title] of Object.entries(titles)) {
   console.log(`\n${title}`);
   console.table(rows);
 }
-if (Object.keys(report.matmulVsPlain).length) console.log('matmulVsPlain (plain time / tiled time):', report.matmulVsPlain);
+if (report.firstStep) console.log(`\nTime to the first step (${report.firstStep.model}, nothing compiled): ${report.firstStep.firstStepMs.toFixed(0)} ms; the same shapes again: ${report.firstStep.rebuildMs.toFixed(0)} ms`);
+if (Object.keys(report.matmulVsPlainBySize).length) console.log('matmulVsPlain by size (plain time / tiled time):', report.matmulVsPlainBySize);
+if (baseline) {
+  console.log(`\nTraining against ${baseline.commit.slice(0, 7)} (medians of ${baseline.rounds} alternating rounds):`);
+  console.table(baseline.rows.map((r) => ({ model: r.model, 'this tree tok/s': r.currentTokensPerSec.toFixed(0), 'baseline tok/s': r.baselineTokensPerSec.toFixed(0), ratio: `${r.ratio.toFixed(2)}×` })));
+}
 
-mkdirSync(dirname(values.out), { recursive: true });
+const ortRatios = report.inference.map((r) => r.forwardVsOrt).filter((x) => typeof x === 'number');
 const { tables: _tables, ...data } = report;
-writeFileSync(values.out, JSON.stringify(data, null, 2));
+const headline = {
+  forwardVsOrt: ortRatios.length ? Math.min(...ortRatios) : null,
+  matmulVsPlain: report.matmulVsPlainBySize['512x512x512'] ?? null,
+  trainingVsBaseline: baseline?.trainingVsBaseline ?? null,
+  firstStepMs: report.firstStep ? Math.round(report.firstStep.firstStepMs) : null,
+  cpuVsReference: report.cpuVsReference ?? null,
+};
+console.log('\nbench.json headline:', headline);
+mkdirSync(dirname(values.out), { recursive: true });
+writeFileSync(values.out, JSON.stringify({ ...headline, ...data, ...(baseline ? { baseline } : {}) }, null, 2));
 console.log(`written ${values.out}`);

@@ -1,7 +1,7 @@
 // The full benchmark page (scripts/bench.mjs): kernels, training, inference against
 // onnxruntime-web, and sampling with and without the KV cache, in ONE page and run so that
 // every ratio compares measurements taken on the same device under the same load.
-// Query: ?only=kernels,training,inference,sampling (default all) · ?steps=N (timed training
+// Query: ?only=firststep,kernels,training,inference,sampling (default all) · ?steps=N (timed training
 // steps) · ?runs=N (inference runs per side).
 import { acquireGpu, describeAdapter, type Gpu } from '../engine/gpu/device';
 import type { KernelConfig } from '../engine/kernels/config';
@@ -10,6 +10,7 @@ import { groupWithBaselines, linkBaselines, runGroup, type BenchResult } from '.
 import type { BenchCase } from './types';
 import { benchInference } from './full/inference';
 import { benchSampling } from './full/sampling';
+import { benchFirstStep } from './full/first-step';
 import { inferenceRows, kernelRows, matmulVsPlain, profileRows, samplingRows, trainingRows } from './full/stats';
 import { benchTraining, configOf, sizeLabel, syntheticTokens } from './full/training';
 import type { FullReport, InferenceResult, SamplingResult, TrainingResult, TrainSize } from './full/types';
@@ -48,10 +49,13 @@ async function kernels(gpu: Gpu, kernelConfig: KernelConfig): Promise<BenchResul
 
 async function main(): Promise<void> {
   const q = new URLSearchParams(location.search);
-  const only = new Set((q.get('only') ?? 'kernels,training,inference,sampling').split(','));
+  const only = new Set((q.get('only') ?? 'firststep,kernels,training,inference,sampling').split(','));
   const steps = Number(q.get('steps') ?? 10);
   const runs = Number(q.get('runs') ?? 7);
   const start = performance.now();
+  // First, before this page has compiled anything.
+  const firstStep = only.has('firststep') ? await benchFirstStep(REFERENCE) : null;
+  if (firstStep) console.log(`first step ${firstStep.model}: ${firstStep.firstStepMs.toFixed(0)} ms (${firstStep.pipelines} pipelines), again ${firstStep.rebuildMs.toFixed(0)} ms`);
   const gpu = await acquireGpu();
   const adapter = describeAdapter(gpu.adapter);
   console.log(`adapter: ${adapter}`);
@@ -92,7 +96,8 @@ async function main(): Promise<void> {
     adapter,
     date: new Date().toISOString(),
     kernels: kernelResults,
-    matmulVsPlain: matmulVsPlain(kernelResults),
+    matmulVsPlainBySize: matmulVsPlain(kernelResults),
+    firstStep,
     training,
     inference,
     sampling,

@@ -67,11 +67,23 @@ export interface SamplingResult {
   profile: ProfileReport;
 }
 
+export interface FirstStepResult {
+  model: string;
+  /** Train pressed with no model → first step's loss read back, nothing compiled before. */
+  firstStepMs: number;
+  /** The same again on the same device: pipelines reused from its cache. */
+  rebuildMs: number;
+  /** Pipelines the first build compiled. */
+  pipelines: number;
+}
+
 export interface FullReport {
   adapter: string;
   date: string;
   kernels: BenchResult[];
-  matmulVsPlain: Record<string, number>;
+  /** Plain matmul time / tiled time, by size. */
+  matmulVsPlainBySize: Record<string, number>;
+  firstStep: FirstStepResult | null;
   training: TrainingResult[];
   inference: InferenceResult[];
   sampling: SamplingResult[];
