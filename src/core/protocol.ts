@@ -6,7 +6,7 @@ import type { GenerateOptions } from './distribution';
 import type { Ablation, InspectQuery, InspectResult } from './inspect';
 import type { MemoryEstimate } from './memory';
 import type { QuantizedParams } from './params';
-import type { EvalReport, ProfileReport, StepReport } from './reports';
+import type { DeviceBenchReport, EvalReport, ProfileReport, StepReport } from './reports';
 import type { TrainSettings } from './settings';
 import type { TokenizerJSON } from './tokenizer-json';
 
@@ -130,6 +130,11 @@ export type Request =
    * surprisal are computed with them off (training is not affected). Empty: none.
    */
   | { id: number; type: 'setAblations'; ablations: Ablation[] }
+  /**
+   * "Benchmark this device": kernels at the model's shapes and training steps on this adapter
+   * (progress arrives as 'progress' events of task 'benchmark'). Not while training runs.
+   */
+  | { id: number; type: 'benchmark' }
   | { id: number; type: 'dispose' }
   /**
    * Test hooks, run the way the faults they stand for happen: destroys the worker's GPU device
@@ -163,6 +168,7 @@ export interface ResultOf {
   inspect: InspectResult;
   /** The names of the units now off. */
   setAblations: { ablated: string[] };
+  benchmark: DeviceBenchReport;
   dispose: null;
   /** destroyed: false when the worker had no device yet. */
   debugDestroyDevice: { destroyed: boolean };
@@ -195,7 +201,7 @@ export type Event =
   | { type: 'device-restored'; step: number | null }
   /** An error or a rejected promise in the worker that nothing handled: a bug, said so that it is seen. */
   | { type: 'unhandled-error'; error: WireError }
-  | { type: 'progress'; task: 'tokenize' | 'compile'; fraction: number; message: string }
+  | { type: 'progress'; task: 'tokenize' | 'compile' | 'benchmark'; fraction: number; message: string }
   | { type: 'step'; report: StepReport }
   | { type: 'eval'; report: EvalReport }
   | { type: 'state'; state: TrainState; step: number; message?: string }

@@ -35,3 +35,29 @@ export interface ProfileReport {
   /** Grouped by Dispatch.label; the slowest first ('wall': the most frequent first). */
   kernels: KernelTime[];
 }
+
+/** One kernel case of the device benchmark. */
+export interface DeviceBenchKernel {
+  kernel: string;
+  /** e.g. '1024x64x192' for a matmul (rows × inner × outputs). */
+  size: string;
+  ms: number;
+  gflops?: number;
+  gbps?: number;
+}
+
+/** "Benchmark this device": what it measured, to copy into a bug report or compare. */
+export interface DeviceBenchReport {
+  /** The adapter as the browser describes it (vendor / architecture / description, fallback or not). */
+  adapter: { description: string; isFallback: boolean; features: string[]; limits: Record<string, number> };
+  userAgent: string;
+  date: string;
+  kernels: DeviceBenchKernel[];
+  /** Training steps of each measured model size. */
+  training: { model: string; params: number; stepMs: number; tokensPerSec: number; steps: number }[];
+  /** Where one training step of the first size spends its GPU time, kernel by kernel. */
+  stepProfile: { kernel: string; ms: number; share: number }[];
+  /** Whether stepProfile comes from GPU timestamps (else wall time per pass). */
+  timestamps: boolean;
+  seconds: number;
+}
