@@ -1,6 +1,7 @@
 // The activation table for one (B, T): every tensor the forward writes and the backward
 // reads, plus the backward's scratch. Allocation and the memory estimate both use it.
 import type { GPTConfig } from './config';
+import { SITES } from './inspect';
 import { numElements } from './params';
 
 /** Element types of GPU tensors. */
@@ -55,9 +56,10 @@ export const BATCH_INPUTS = ['tokens', 'targets', 'bucketOffsets', 'bucketPositi
 
 /**
  * Everything the forward (and, when training, the backward) needs at batch B, length T; with
- * `probs`, every layer's attention probabilities (B, NH, T, T) for the heatmaps too.
+ * `probs`, every layer's attention probabilities (B, NH, T, T) for the heatmaps too; with
+ * `interventions`, the modes, values and sources of core/inspect's Interventions.
  */
-export function activationSpecs(c: GPTConfig, B: number, T: number, training: boolean, probs = false): ActSpec[] {
+export function activationSpecs(c: GPTConfig, B: number, T: number, training: boolean, probs = false, interventions = false): ActSpec[] {
   const C = c.nEmbd;
   const V = c.vocabSize;
   const specs: ActSpec[] = [
@@ -87,6 +89,13 @@ export function activationSpecs(c: GPTConfig, B: number, T: number, training: bo
     );
   }
   if (probs) for (let l = 0; l < c.nLayer; l++) specs.push({ name: `h${l}.probs`, shape: [B, c.nHead, T, T] });
+  if (interventions) {
+    specs.push(
+      { name: 'ivModes', shape: [c.nLayer * SITES * c.nHead], dtype: 'u32' },
+      { name: 'ivValues', shape: [c.nLayer * SITES * C] },
+      { name: 'ivSources', shape: [c.nLayer, SITES, T, C] },
+    );
+  }
   return specs;
 }
 

@@ -66,6 +66,8 @@ export interface PlanShape {
   training: boolean;
   /** With every layer's attention probabilities. */
   probs?: boolean;
+  /** With interventions (forward only): their tables and three kernel calls per block. */
+  interventions?: boolean;
 }
 
 /**
@@ -74,9 +76,9 @@ export interface PlanShape {
  */
 export function planUniformCount(c: GPTConfig, s: PlanShape): number {
   const pre = c.norm === 'pre' ? 1 : 0;
-  // encoder; per block two LayerNorms, four linear layers, attention (and its probabilities);
-  // ln_f; the LM head; the loss and its mean.
-  const forward = 1 + c.nLayer * (7 + (s.probs ? 1 : 0)) + pre + 1 + 2;
+  // encoder; per block two LayerNorms, four linear layers, attention (and its probabilities,
+  // and the three interventions); ln_f; the LM head; the loss and its mean.
+  const forward = 1 + c.nLayer * (7 + (s.probs ? 1 : 0) + (s.interventions ? 3 : 0)) + pre + 1 + 2;
   if (!s.training) return forward;
   // the loss; the LM head (dinp, dweight); ln_f; per block four linear layers of three
   // products, two LayerNorms and attention; the encoder (wte, and wpe when learned).
@@ -86,7 +88,7 @@ export function planUniformCount(c: GPTConfig, s: PlanShape): number {
 
 /** A GptPlan: its activations (with scratch) and its kernels' uniforms. */
 export const planBytes = (c: GPTConfig, s: PlanShape): number =>
-  sumTensorBytes(activationSpecs(c, s.B, s.T, s.training, s.probs)) + planUniformCount(c, s) * UNIFORM_BYTES;
+  sumTensorBytes(activationSpecs(c, s.B, s.T, s.training, s.probs, s.interventions)) + planUniformCount(c, s) * UNIFORM_BYTES;
 
 /** Bytes of one micro-batch's inputs in the batch staging buffer (engine/train/staging.ts). */
 export function batchStagingSlotBytes(c: GPTConfig, B: number, T: number): number {
@@ -158,3 +160,12 @@ export function samplingBytes(c: GPTConfig): number {
   const f16 = halfWeightsBytes(c) + (c.causal ? decoderBytes(c) : inferenceBytes(c, false));
   return f32 + f16;
 }
+
+// ---- Inspection ----
+
+/** Plans a GpuInspector (engine/inspect/gpu-inspector.ts) keeps: the most recent batch shapes. */
+export const INSPECTOR_KEPT_PLANS = 2;
+
+/** One plan of a GpuInspector for batch B, length T (with the attention probabilities or not). */
+export const inspectorPlanBytes = (c: GPTConfig, B: number, T: number, probs: boolean): number =>
+  planBytes(c, { B, T, training: false, probs, interventions: true });

@@ -77,6 +77,20 @@ export function intervenes(iv: Interventions): boolean {
   return iv.modes.some((m) => m !== MODE_KEEP);
 }
 
+/**
+ * Throws unless `iv` fits the model and a forward of T positions: the arrays' sizes, known
+ * modes, and (when anything is patched) sources of exactly T positions.
+ */
+export function checkInterventions(config: GPTConfig, iv: Interventions, T: number): void {
+  const { nLayer: L, nHead: NH, nEmbd: C } = config;
+  if (iv.modes.length !== L * SITES * NH) throw new RangeError(`interventions: ${iv.modes.length} modes, the model has ${L * SITES * NH} groups`);
+  if (iv.values.length !== L * SITES * C) throw new RangeError(`interventions: ${iv.values.length} values, the model needs ${L * SITES * C}`);
+  if (iv.modes.some((m) => m > MODE_PATCH)) throw new RangeError('interventions: unknown mode');
+  if (!iv.modes.includes(MODE_PATCH)) return;
+  if (iv.sourceT !== T) throw new RangeError(`a patched forward has ${T} positions, the source run had ${iv.sourceT}`);
+  if (iv.sources.length !== L * SITES * T * C) throw new RangeError(`interventions: ${iv.sources.length} source values, ${L * SITES * T * C} expected`);
+}
+
 export interface InterventionInput {
   ablations?: readonly Ablation[];
   /** (L, SITES, C): each site's mean over some text; needed by 'mean' ablations. */

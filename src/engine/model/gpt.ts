@@ -12,8 +12,10 @@ import { encoderBackward, encoderForward } from '../kernels/encoder';
 import { layernormBackward, layernormForward } from '../kernels/layernorm';
 import { matmulBackward, matmulForward } from '../kernels/matmul';
 import { buildTokenBuckets } from '../kernels/buckets';
+import { interveneDelta, interveneHeads, type InterveneSite } from '../kernels/intervene';
 import { activationSpecs } from '../../core/activations';
-import { blockForward, blockOutput } from './block';
+import { checkInterventions, MODE_PATCH, SITE_HEADS, SITES, type Interventions } from '../../core/inspect';
+import { blockForward, blockOutput, type BlockInterventions } from './block';
 import type { HalfWeights } from './half-weights';
 import type { ModelWeights } from './weights';
 
@@ -28,6 +30,11 @@ export interface PlanOptions {
   probs?: boolean;
   /** Forward only: the linear layers read these f16 weights (pack them before each run). */
   half?: HalfWeights;
+  /**
+   * Forward only: heads' outputs and sublayers' contributions can be replaced (core/inspect.ts)
+   * as writeInterventions says; none are until it is called.
+   */
+  interventions?: boolean;
 }
 
 export class GptPlan {
@@ -53,13 +60,14 @@ export class GptPlan {
     const c = weights.config;
     this.gpu = gpu.scope(`plan B${opts.B} T${opts.T}`);
     this.acts = new BufferArena(`activations B${opts.B} T${opts.T}`, arenaLimitsOf(gpu.device));
-    for (const s of activationSpecs(c, opts.B, opts.T, opts.training, opts.probs)) this.t.set(s.name, this.acts.add(s.name, s.shape, s.dtype));
+    for (const s of activationSpecs(c, opts.B, opts.T, opts.training, opts.probs, opts.interventions)) this.t.set(s.name, this.acts.add(s.name, s.shape, s.dtype));
     this.acts.allocate(this.gpu);
   }
 
   static async build(gpu: Gpu, kernelConfig: KernelConfig, weights: ModelWeights, opts: PlanOptions): Promise<GptPlan> {
     if (opts.T > weights.config.blockSize) throw new RangeError(`T=${opts.T} exceeds the block size ${weights.config.blockSize}`);
     if (opts.training && opts.half) throw new Error('f16 weights are for inference: training keeps f32 weights');
+    if (opts.training && opts.interventions) throw new Error('interventions are for a forward only: the backward does not follow them');
     const plan = new GptPlan(gpu, kernelConfig, weights, opts);
     try {
       const { logits, loss } = await plan.buildForward();
@@ -100,6 +108,35 @@ export class GptPlan {
     }
   }
 
+  /**
+   * The interventions of the next forwards (a plan built with `interventions`): all-KEEP modes
+   * are the plain forward. Patched sites need sources of this plan's T positions.
+   */
+  writeInterventions(iv: Interventions): void {
+    if (!this.opts.interventions) throw new Error('this plan was built without interventions');
+    checkInterventions(this.weights.config, iv, this.opts.T);
+    const q = this.gpu.device.queue;
+    const write = (t: Tensor, data: Uint32Array | Float32Array) => q.writeBuffer(t.buffer, t.offset, data.buffer, data.byteOffset, data.byteLength);
+    write(this.act('ivModes'), iv.modes);
+    write(this.act('ivValues'), iv.values);
+    // Sources are read only where a group is patched: stale ones elsewhere are never seen.
+    if (iv.modes.includes(MODE_PATCH)) write(this.act('ivSources'), iv.sources);
+  }
+
+  /** Layer l's interventions: in-place dispatches reading this plan's tables at the layer's sites. */
+  private blockInterventions(l: number): BlockInterventions {
+    const c = this.weights.config;
+    const { T } = this.opts;
+    const [modes, values, sources] = [this.act('ivModes'), this.act('ivValues'), this.act('ivSources')];
+    const at = (site: number): InterveneSite => ({
+      T, modesOffset: (l * SITES + site) * c.nHead, valuesOffset: (l * SITES + site) * c.nEmbd, sourcesOffset: (l * SITES + site) * T * c.nEmbd,
+    });
+    return {
+      heads: (atty) => interveneHeads(this.gpu, atty, modes, values, sources, c.nHead, at(SITE_HEADS)),
+      delta: (site, y, base) => interveneDelta(this.gpu, y, base, modes, values, sources, at(site)),
+    };
+  }
+
   private async buildForward(): Promise<{ logits: Dispatch[]; loss: Dispatch[] }> {
     const c = this.weights.config;
     const gpu = this.gpu;
@@ -118,7 +155,7 @@ export class GptPlan {
         const calls = [attentionForward(gpu, kc, atty, la('lse'), qkv, attn)]; // (B,T,C), lse (B,NH,T)
         if (this.opts.probs) calls.push(attentionProbs(gpu, la('probs'), qkv, la('lse'), attn)); // (B,NH,T,T)
         return Promise.all(calls);
-      }, this.opts.half);
+      }, this.opts.half, this.opts.interventions ? this.blockInterventions(l) : undefined);
       d.push(block.then((b) => [...b.beforeAttention, ...b.fromAttention]));
       x = blockOutput(c, la);
     }

@@ -3,12 +3,14 @@
 // engine of the CPU mode for small configurations. Parameters and gradients use the GPU's
 // flat layout (paramLayout), so the two can be compared tensor by tensor.
 import type { GPTConfig } from '../../core/config';
+import { checkInterventions, intervenes, SITE_ATTN, SITE_HEADS, SITE_MLP, SITES, type Interventions } from '../../core/inspect';
 import { paramLayout, type ParamLayout } from '../../core/params';
 import { buildTokenBuckets } from '../kernels/buckets';
 import { activationBackward, activationForward } from './activation-dispatch';
 import { attentionBackward, attentionForward, attentionProbs } from './attention';
 import { crossentropyBackward, crossentropyForward } from './crossentropy';
 import { encoderBackward, encoderForward } from './encoder';
+import { interveneDelta, interveneHeads, type InterveneSite } from './intervene';
 import { layernormBackward, layernormForward } from './layernorm';
 import { matmulBackward, matmulForward } from './matmul';
 import { residualForward } from './residual';
@@ -44,6 +46,8 @@ interface Acts {
   lnfRstd: Float64Array;
   logits: Float64Array; // (B,T,V)
   losses: Float64Array; // (B,T)
+  /** Whether interventions changed the forward: its backward is not the model's gradient. */
+  intervened: boolean;
 }
 
 export class RefGPT {
@@ -75,11 +79,21 @@ export class RefGPT {
   private p = (name: string) => this.param(name);
   private g = (name: string) => this.param(name, this.grads);
 
-  /** Runs the model; returns the logits (B,T,V) and, with targets, the mean loss. */
-  forward(tokens: Uint32Array, targets: Uint32Array | null, B: number, T: number): { logits: Float64Array; loss: number } {
+  /**
+   * Runs the model; returns the logits (B,T,V) and, with targets, the mean loss. Interventions
+   * (core/inspect.ts) replace the heads' outputs (atty, before c_proj) and the sublayers'
+   * contributions to the residual stream (before anything reads them); backward() refuses a
+   * forward that they changed.
+   */
+  forward(tokens: Uint32Array, targets: Uint32Array | null, B: number, T: number, interventions?: Interventions): { logits: Float64Array; loss: number } {
     const { nLayer: L, nHead: NH, nEmbd: C, vocabSize: V, blockSize } = this.config;
     if (T > blockSize) throw new Error(`sequence length ${T} exceeds block size ${blockSize}`);
+    if (interventions) checkInterventions(this.config, interventions, T);
     const BT = B * T;
+    const iv = interventions;
+    const at = (l: number, site: number): InterveneSite => ({
+      T, modesOffset: (l * SITES + site) * NH, valuesOffset: (l * SITES + site) * C, sourcesOffset: (l * SITES + site) * T * C,
+    });
     const f = (n: number) => new Float64Array(n);
     const encoded = f(BT * C);
     encoderForward(encoded, tokens, this.p('transformer.wte.weight'), this.config.positions === 'learned' ? this.p('transformer.wpe.weight') : null, B, T, C, { positions: this.config.positions });
@@ -96,8 +110,10 @@ export class RefGPT {
       if (pre) layernormForward(a.ln1, a.ln1Mean, a.ln1Rstd, x, h('ln_1.weight'), h('ln_1.bias'), BT, C);
       matmulForward(a.qkv, pre ? a.ln1 : x, h('attn.c_attn.weight'), h('attn.c_attn.bias'), BT, C, 3 * C);
       attentionForward(a.atty, a.lse, a.qkv, B, T, C, { nHead: NH, causal: this.config.causal });
+      if (iv) interveneHeads(a.atty, iv.modes, iv.values, iv.sources, BT, C, NH, at(l, SITE_HEADS));
       matmulForward(a.attproj, a.atty, h('attn.c_proj.weight'), h('attn.c_proj.bias'), BT, C, C);
       residualForward(a.residual2, x, a.attproj, BT * C);
+      if (iv) interveneDelta(a.residual2, x, iv.modes, iv.values, iv.sources, BT, C, at(l, SITE_ATTN));
       const mlpIn = pre ? a.ln2 : a.ln1;
       if (pre) layernormForward(a.ln2, a.ln2Mean, a.ln2Rstd, a.residual2, h('ln_2.weight'), h('ln_2.bias'), BT, C);
       else layernormForward(a.ln1, a.ln1Mean, a.ln1Rstd, a.residual2, h('ln_1.weight'), h('ln_1.bias'), BT, C);
@@ -105,6 +121,7 @@ export class RefGPT {
       activationForward(this.config.activation, a.fchAct, a.fch, BT * 4 * C);
       matmulForward(a.fcproj, a.fchAct, h('mlp.c_proj.weight'), h('mlp.c_proj.bias'), BT, 4 * C, C);
       residualForward(a.residual3, pre ? a.residual2 : a.ln1, a.fcproj, BT * C);
+      if (iv) interveneDelta(a.residual3, pre ? a.residual2 : a.ln1, iv.modes, iv.values, iv.sources, BT, C, at(l, SITE_MLP));
       if (!pre) layernormForward(a.ln2, a.ln2Mean, a.ln2Rstd, a.residual3, h('ln_2.weight'), h('ln_2.bias'), BT, C);
       layers.push(a);
       x = pre ? a.residual3 : a.ln2;
@@ -124,7 +141,8 @@ export class RefGPT {
       crossentropyForward(losses, logits, targets, BT, V);
       loss = losses.reduce((s, v) => s + v, 0) / BT;
     }
-    this.acts = { B, T, tokens, targets: targets ?? new Uint32Array(0), encoded, layers, final, lnfMean, lnfRstd, logits, losses };
+    const intervened = iv ? intervenes(iv) : false;
+    this.acts = { B, T, tokens, targets: targets ?? new Uint32Array(0), encoded, layers, final, lnfMean, lnfRstd, logits, losses, intervened };
     return { logits, loss };
   }
 
@@ -146,6 +164,49 @@ export class RefGPT {
     return this.acts.layers.map((x) => x.fch);
   }
 
+  /**
+   * The last forward's sites (L, SITES, B, T, C) as the rest of the model read them (after the
+   * interventions): the heads' outputs atty, residual2 − x and residual3 − its base.
+   */
+  sites(): Float64Array {
+    const a = this.acts;
+    if (!a) throw new Error('sites needs a forward first');
+    const C = this.config.nEmbd;
+    const n = a.B * a.T * C;
+    const out = new Float64Array(this.config.nLayer * SITES * n);
+    const pre = this.config.norm === 'pre';
+    a.layers.forEach((x, l) => {
+      out.set(x.atty, (l * SITES + SITE_HEADS) * n);
+      const base = pre ? x.residual2 : x.ln1;
+      for (let i = 0; i < n; i++) {
+        out[(l * SITES + SITE_ATTN) * n + i] = x.residual2[i] - x.input[i];
+        out[(l * SITES + SITE_MLP) * n + i] = x.residual3[i] - base[i];
+      }
+    });
+    return out;
+  }
+
+  /** The residual stream (B, T, C) entering block 0 and leaving each block: L + 1 arrays. */
+  residuals(): Float64Array[] {
+    const a = this.acts;
+    if (!a) throw new Error('residuals needs a forward first');
+    const pre = this.config.norm === 'pre';
+    return [a.encoded, ...a.layers.map((x) => (pre ? x.residual3 : x.ln2))];
+  }
+
+  /** Every layer's MLP activations act(fc(x)) (B, T, 4C) of the last forward. */
+  mlpActivations(): Float64Array[] {
+    if (!this.acts) throw new Error('mlpActivations needs a forward first');
+    return this.acts.layers.map((x) => x.fchAct);
+  }
+
+  /** The per-token losses (B, T) of the last forward (which needs targets). */
+  tokenLosses(): Float64Array {
+    const a = this.acts;
+    if (!a || a.targets.length === 0) throw new Error('tokenLosses needs a forward with targets first');
+    return a.losses;
+  }
+
   zeroGrad(): void {
     this.grads.fill(0);
   }
@@ -154,6 +215,7 @@ export class RefGPT {
   backward(): void {
     const a = this.acts;
     if (!a || a.targets.length === 0) throw new Error('backward needs a forward with targets first');
+    if (a.intervened) throw new Error('backward: the last forward had interventions');
     const { nLayer: L, nHead: NH, nEmbd: C, vocabSize: V } = this.config;
     const { B, T } = a;
     const BT = B * T;
