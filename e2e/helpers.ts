@@ -4,7 +4,7 @@
 import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 
 /** Selects one of the page's top-level tabs. */
-export async function openSection(p: Page, name: 'Playground' | 'Lessons' | 'Keep & share' | 'Device'): Promise<void> {
+export async function openSection(p: Page, name: 'Playground' | 'Lessons' | 'Inspect' | 'Keep & share' | 'Device'): Promise<void> {
   const tab = p.getByRole('tab', { name, exact: true });
   if ((await tab.getAttribute('aria-selected')) !== 'true') await tab.click();
 }

@@ -14,7 +14,7 @@ const SHOTS = process.env.LAYOUT_SHOTS ?? 'test-results/layout';
 const DESKTOP = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const LANDMARKS = ['Training', 'Sample', 'Attention'] as const;
-const SECTIONS = ['Playground', 'Lessons', 'Keep & share', 'Device'] as const;
+const SECTIONS = ['Playground', 'Lessons', 'Inspect', 'Keep & share', 'Device'] as const;
 const AREAS = ['Training', 'Sample', 'Attention', 'Settings'] as const;
 
 let page: Page;

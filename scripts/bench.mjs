@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// npm run bench [-- --out bench-results/bench.json --only firststep,kernels,training,inference,sampling
+// npm run bench [-- --out bench-results/bench.json --only firststep,kernels,training,inference,sampling,cpu
 //   --steps 10 --runs 7 --baseline <commit> --rounds 3]
 // The full benchmark in ONE headless Chromium page and run (bench/full.html): the time to the
 // first step, every kernel case, training step time / tokens/s / dispatches / submits for three
 // model sizes, a full-sequence forward against onnxruntime-web's webgpu EP, and sampling with
-// the KV cache against re-running the sequence. Prints the tables and writes bench.json.
+// the KV cache against re-running the sequence, and the CPU mode's training (float32 engine and
+// its workers against the float64 path: cpuVsReference). Prints the tables and writes bench.json.
 // With --baseline, that commit is checked out in a temporary worktree and its training
 // benchmark alternates with this tree's in the same browser, --rounds times each:
 // trainingVsBaseline is this tree's tokens/s over the baseline's (medians), at the smaller of
@@ -94,6 +95,7 @@ const titles = {
   training: 'Training (median step-to-step interval after warm-up; dispatches = plan forward + backward per micro-batch + gradNorm 2 + AdamW 1, checked by counting dispatchWorkgroups; submits counted on device.queue.submit)',
   inference: 'Full-sequence forward, B=1 T=block (median, alternating; both include reading the logits back): forwardVsOrt = ORT time / ours; also ours with f16 weights and how far its logits are from f32',
   sampling: 'Sampling 64 tokens, greedy: KV cache (Decoder) vs re-running the sequence (RerunSource over Inference.logits)',
+  cpu: 'CPU mode training (median step of alternating rounds after a warm-up step): the float32 engine with its workers and in one thread, against the float64 reference path',
 };
 const profiles = Object.keys(report.tables).filter((k) => k.startsWith('profile: '));
 for (const key of profiles) titles[key] = `${key.slice(9)}: GPU time per kernel (timestamp-query), one more step or token after the timed ones`;

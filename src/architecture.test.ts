@@ -28,14 +28,18 @@ const ALLOWED: Record<string, readonly string[]> = {
   'engine/gpu': ['core'],
   'engine/kernels': ['engine/gpu', 'core'],
   'engine/ref': ['engine/kernels', 'engine/gpu', 'core'],
+  // The float32 CPU engine: typed arrays and workers only, checked against engine/ref in tests.
+  'engine/cpu': ['core'],
   'engine/tokenize': ['core'],
   'engine/codecs': ['engine/tokenize', 'engine/ref', 'core'],
   'engine/model': ['engine/kernels', 'engine/gpu', 'core'],
   'engine/tune': ['engine/kernels', 'engine/gpu', 'core'],
-  'engine/train': ['engine/model', 'engine/kernels', 'engine/gpu', 'engine/ref', 'core'],
+  'engine/train': ['engine/model', 'engine/kernels', 'engine/gpu', 'engine/ref', 'engine/cpu', 'core'],
   'engine/sample': ['engine/model', 'engine/kernels', 'engine/gpu', 'core'],
   'engine/inspect': ['engine/sample', 'engine/model', 'engine/kernels', 'engine/gpu', 'engine/ref', 'core'],
   'engine/testing': ['engine/gpu', 'core'],
+  // The kernel cases and training throughput, run by the benchmark pages and the app's worker.
+  'engine/bench': ['engine/train', 'engine/kernels', 'engine/gpu', 'engine/testing', 'core'],
 };
 
 /**

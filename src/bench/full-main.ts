@@ -1,19 +1,20 @@
 // The full benchmark page (scripts/bench.mjs): kernels, training, inference against
 // onnxruntime-web, and sampling with and without the KV cache, in ONE page and run so that
 // every ratio compares measurements taken on the same device under the same load.
-// Query: ?only=firststep,kernels,training,inference,sampling (default all) · ?steps=N (timed training
-// steps) · ?runs=N (inference runs per side).
+// Query: ?only=firststep,kernels,training,inference,sampling,cpu (default all) · ?steps=N (timed
+// training steps; CPU rounds) · ?runs=N (inference runs per side).
 import { acquireGpu, describeAdapter, type Gpu } from '../engine/gpu/device';
 import type { KernelConfig } from '../engine/kernels/config';
 import { defaultKernelConfig } from '../engine/tune/defaults';
-import { groupWithBaselines, linkBaselines, runGroup, type BenchResult } from './harness';
-import type { BenchCase } from './types';
+import { groupWithBaselines, linkBaselines, runGroup, type BenchResult } from '../engine/bench/harness';
+import { ALL_CASES } from '../engine/bench/cases';
 import { benchInference } from './full/inference';
 import { benchSampling } from './full/sampling';
 import { benchFirstStep } from './full/first-step';
+import { benchCpu, CPU_SIZES, cpuRows } from './full/cpu';
 import { inferenceRows, kernelRows, matmulVsPlain, profileRows, samplingRows, trainingRows } from './full/stats';
-import { benchTraining, configOf, sizeLabel, syntheticTokens } from './full/training';
-import type { FullReport, InferenceResult, SamplingResult, TrainingResult, TrainSize } from './full/types';
+import { benchTraining, configOf, sizeLabel, syntheticTokens } from '../engine/bench/training';
+import type { CpuResult, FullReport, InferenceResult, SamplingResult, TrainingResult, TrainSize } from './full/types';
 
 declare global {
   interface Window {
@@ -21,8 +22,6 @@ declare global {
     __fail?: (message: string) => void;
   }
 }
-
-const modules = import.meta.glob('./cases/*.ts', { eager: true }) as Record<string, { cases: BenchCase[] }>;
 
 /** Three sizes; the middle one is DESIGN §1's reference model. Heads: 4 throughout. */
 const SIZES: TrainSize[] = [
@@ -35,9 +34,8 @@ const WARMUP_STEPS = 3;
 const SAMPLE_TOKENS = 64;
 
 async function kernels(gpu: Gpu, kernelConfig: KernelConfig): Promise<BenchResult[]> {
-  const cases = Object.values(modules).flatMap((m) => m.cases);
   const results: BenchResult[] = [];
-  for (const group of groupWithBaselines(cases)) {
+  for (const group of groupWithBaselines(ALL_CASES)) {
     for (const r of await runGroup(gpu, kernelConfig, group, 200, 3)) {
       results.push(r);
       console.log(`kernel ${r.name}: ${r.ms.toFixed(3)} ms`);
@@ -49,7 +47,7 @@ async function kernels(gpu: Gpu, kernelConfig: KernelConfig): Promise<BenchResul
 
 async function main(): Promise<void> {
   const q = new URLSearchParams(location.search);
-  const only = new Set((q.get('only') ?? 'firststep,kernels,training,inference,sampling').split(','));
+  const only = new Set((q.get('only') ?? 'firststep,kernels,training,inference,sampling,cpu').split(','));
   const steps = Number(q.get('steps') ?? 10);
   const runs = Number(q.get('runs') ?? 7);
   const start = performance.now();
@@ -92,6 +90,15 @@ async function main(): Promise<void> {
     }
   }
 
+  const cpu: CpuResult[] = [];
+  if (only.has('cpu')) {
+    for (const s of CPU_SIZES) {
+      const r = await benchCpu(s, Math.max(steps, 5));
+      console.log(`cpu ${r.model}: float32 ${r.tokensPerSec.toFixed(0)} tok/s (${r.threads} threads), one thread ${r.oneThreadTokensPerSec.toFixed(0)}, float64 ${r.referenceTokensPerSec.toFixed(0)}: ${r.vsReference.toFixed(2)}x`);
+      cpu.push(r);
+    }
+  }
+
   const report: FullReport = {
     adapter,
     date: new Date().toISOString(),
@@ -101,11 +108,14 @@ async function main(): Promise<void> {
     training,
     inference,
     sampling,
+    cpu,
+    cpuVsReference: cpu.length ? Math.min(...cpu.map((r) => r.vsReference)) : null,
     tables: {
       kernels: kernelRows(kernelResults),
       training: trainingRows(training),
       inference: inferenceRows(inference),
       sampling: samplingRows(sampling),
+      cpu: cpuRows(cpu),
       ...Object.fromEntries(training.map((r) => [`profile: training step ${r.model}`, profileRows('kernel', r.profile)])),
       ...Object.fromEntries(sampling.map((r) => [`profile: one cached token ${r.model}`, profileRows('kernel', r.profile)])),
     },

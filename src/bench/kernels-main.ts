@@ -1,9 +1,10 @@
-// The kernel benchmark page: runs every case in src/bench/cases (or those matching
+// The kernel benchmark page: runs every case in src/engine/bench/cases (or those matching
 // ?filter=...) and reports the results to the runner (scripts/bench-kernels.mjs).
 import { acquireGpu, describeAdapter } from '../engine/gpu/device';
 import { defaultKernelConfig } from '../engine/tune/defaults';
-import { groupWithBaselines, linkBaselines, runGroup, type BenchResult } from './harness';
-import { caseName, type BenchCase } from './types';
+import { groupWithBaselines, linkBaselines, runGroup, type BenchResult } from '../engine/bench/harness';
+import { caseName } from '../engine/bench/types';
+import { ALL_CASES } from '../engine/bench/cases';
 
 declare global {
   interface Window {
@@ -11,8 +12,6 @@ declare global {
     __fail?: (message: string) => void;
   }
 }
-
-const modules = import.meta.glob('./cases/*.ts', { eager: true }) as Record<string, { cases: BenchCase[] }>;
 
 async function main(): Promise<void> {
   const params = new URLSearchParams(location.search);
@@ -22,7 +21,7 @@ async function main(): Promise<void> {
   const kernelConfig = defaultKernelConfig(gpu);
   const adapter = describeAdapter(gpu.adapter);
   console.log(`adapter: ${adapter}`);
-  const all = Object.values(modules).flatMap((m) => m.cases);
+  const all = ALL_CASES;
   // A filter keeps a matching case's baseline too, so its ratio is still measured.
   const matching = filter ? all.filter((c) => caseName(c).includes(filter)) : all;
   const names = new Set(matching.flatMap((c) => [caseName(c), c.baseline ?? '']));

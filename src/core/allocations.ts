@@ -166,6 +166,28 @@ export function samplingBytes(c: GPTConfig): number {
 /** Plans a GpuInspector (engine/inspect/gpu-inspector.ts) keeps: the most recent batch shapes. */
 export const INSPECTOR_KEPT_PLANS = 2;
 
+/** Logits the Inspect views read back per run at most (floats): 16 MB. */
+const INSPECT_LOGITS_BUDGET = 1 << 22;
+
+/** Sequences per inspector run of T positions: at most 8, and within the logits budget. */
+export function inspectorBatch(T: number, V: number, maxB = 8): number {
+  return Math.max(1, Math.min(maxB, Math.floor(INSPECT_LOGITS_BUDGET / (T * V))));
+}
+
 /** One plan of a GpuInspector for batch B, length T (with the attention probabilities or not). */
 export const inspectorPlanBytes = (c: GPTConfig, B: number, T: number, probs: boolean): number =>
   planBytes(c, { B, T, training: false, probs, interventions: true });
+
+/**
+ * The most a GpuInspector holds: its two kept plans at the largest distinct shapes the views
+ * run — a full batch of windows of the block size, and next to it a full batch one position
+ * shorter, one sequence fewer, or one sequence with the attention probabilities.
+ */
+export function inspectorBytes(c: GPTConfig): number {
+  const T = c.blockSize;
+  const B = inspectorBatch(T, c.vocabSize);
+  const others = [inspectorPlanBytes(c, 1, T, true)];
+  if (T > 1) others.push(inspectorPlanBytes(c, B, T - 1, false));
+  if (B > 1) others.push(inspectorPlanBytes(c, B - 1, T, false));
+  return inspectorPlanBytes(c, B, T, false) + (INSPECTOR_KEPT_PLANS - 1) * Math.max(...others);
+}

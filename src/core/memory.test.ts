@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG } from './config';
 import { checkMemory, estimateMemory } from './memory';
 import { countParams } from './params';
-import { decoderBytes, halfWeightsBytes, inferenceBytes, largestReadbackBytes, SNAPSHOT_SLOTS } from './allocations';
+import { decoderBytes, inspectorBytes, halfWeightsBytes, inferenceBytes, largestReadbackBytes, SNAPSHOT_SLOTS } from './allocations';
 
 const limits = { maxBufferSize: 256 * 2 ** 20, maxStorageBufferBindingSize: 128 * 2 ** 20, budget: 2 ** 30 };
 
@@ -13,7 +13,8 @@ describe('memory preflight', () => {
     expect(e.params).toBeGreaterThanOrEqual(countParams(c) * 4);
     expect(e.grads).toBe(e.params);
     expect(e.adam).toBe(2 * e.params);
-    expect(e.total).toBe(e.params + e.grads + e.adam + e.snapshots + e.activations + e.staging + e.sampling);
+    expect(e.total).toBe(e.params + e.grads + e.adam + e.snapshots + e.activations + e.staging + e.sampling + e.inspect);
+    expect(e.inspect).toBe(inspectorBytes(c));
     expect(checkMemory(e, limits, c, 16, 64)).toBeNull();
   });
 

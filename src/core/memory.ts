@@ -4,7 +4,7 @@
 import type { GPTConfig } from './config';
 import { formatBytes } from './format';
 import { activationSpecs, tensorBytes, type ActSpec } from './activations';
-import { largestReadbackBytes, paramBytes, samplingBytes, trainerAllocations } from './allocations';
+import { inspectorBytes, largestReadbackBytes, paramBytes, samplingBytes, trainerAllocations } from './allocations';
 
 export interface MemoryEstimate {
   /** One f32 copy of the parameters. */
@@ -22,6 +22,8 @@ export interface MemoryEstimate {
   staging: number;
   /** Decoders and inference plans (attention probabilities included), and the f16 copy of the weights. */
   sampling: number;
+  /** The Inspect views' plans (with interventions), built when the views are first used. */
+  inspect: number;
   total: number;
   /** The largest single tensor (it must fit one storage binding). */
   largest: { name: string; bytes: number };
@@ -52,6 +54,7 @@ export function estimateMemory(c: GPTConfig, B: number, T: number, gradAccumStep
     activations: trainer.plan,
     staging: trainer.small + largestReadbackBytes(c),
     sampling: samplingBytes(c),
+    inspect: inspectorBytes(c),
   };
   const total = Object.values(parts).reduce((a, b) => a + b, 0);
   // The tensors that must each fit one binding: the training plan's and the heatmaps' plan's.

@@ -133,8 +133,9 @@ export type Request =
   /**
    * "Benchmark this device": kernels at the model's shapes and training steps on this adapter
    * (progress arrives as 'progress' events of task 'benchmark'). Not while training runs.
+   * steps: timed training steps, 1..1000 (default 10).
    */
-  | { id: number; type: 'benchmark' }
+  | { id: number; type: 'benchmark'; steps?: number }
   | { id: number; type: 'dispose' }
   /**
    * Test hooks, run the way the faults they stand for happen: destroys the worker's GPU device

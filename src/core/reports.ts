@@ -41,9 +41,36 @@ export interface DeviceBenchKernel {
   kernel: string;
   /** e.g. '1024x64x192' for a matmul (rows × inner × outputs). */
   size: string;
+  /** What the case stands for in the model, e.g. 'attention qkv'. */
+  role: string;
   ms: number;
   gflops?: number;
   gbps?: number;
+}
+
+/** Training steps of one model size on a trainer of the benchmark's own. */
+export interface DeviceBenchTraining {
+  /** The shapes, e.g. 'L2 H4 C64 T64 B16 V65'. */
+  model: string;
+  params: number;
+  /** Median step-to-step time of the timed steps (pipelined, as the app trains). */
+  stepMs: number;
+  /** batch × block × gradient accumulation steps. */
+  tokensPerStep: number;
+  tokensPerSec: number;
+  /** Timed steps (after warm-up ones). */
+  steps: number;
+}
+
+/** One kernel of the profiled training step. */
+export interface DeviceBenchStepKernel {
+  kernel: string;
+  /** Dispatches of it in the step. */
+  count: number;
+  /** Its GPU time summed over them; null without timestamps. */
+  ms: number | null;
+  /** 0..1 of the summed kernel time (with timestamps) or of the dispatches (without). */
+  share: number;
 }
 
 /** "Benchmark this device": what it measured, to copy into a bug report or compare. */
@@ -51,13 +78,18 @@ export interface DeviceBenchReport {
   /** The adapter as the browser describes it (vendor / architecture / description, fallback or not). */
   adapter: { description: string; isFallback: boolean; features: string[]; limits: Record<string, number> };
   userAgent: string;
+  /** ISO 8601, when the benchmark ended. */
   date: string;
+  /** Whose shapes the kernels and the training ran at: the model built in the app, or the default model (none was built). */
+  shapes: { source: 'model' | 'default'; model: string };
   kernels: DeviceBenchKernel[];
   /** Training steps of each measured model size. */
-  training: { model: string; params: number; stepMs: number; tokensPerSec: number; steps: number }[];
-  /** Where one training step of the first size spends its GPU time, kernel by kernel. */
-  stepProfile: { kernel: string; ms: number; share: number }[];
-  /** Whether stepProfile comes from GPU timestamps (else wall time per pass). */
+  training: DeviceBenchTraining[];
+  /** Where one training step of the first size spends its GPU time, kernel by kernel, the slowest first. */
+  stepProfile: DeviceBenchStepKernel[];
+  /** Whether stepProfile comes from GPU timestamps (else dispatch counts and wall time). */
   timestamps: boolean;
+  /** The profiled step: from its first pass to its last on the GPU clock, or its wall time. */
+  stepProfileMs: number;
   seconds: number;
 }

@@ -1,10 +1,13 @@
 // The app's state: one zustand store built from slices, actions beside their state.
 // High-frequency training metrics live apart, in metrics.ts.
 import { create } from 'zustand';
+import { createAblationSlice } from './slices/ablation';
 import { createAttentionSlice } from './slices/attention';
+import { createBenchmarkSlice } from './slices/benchmark';
 import { createProfileSlice } from './slices/profile';
 import { createDataSlice } from './slices/data';
 import { createGpuSlice } from './slices/gpu';
+import { createInspectSlice } from './slices/inspect';
 import { createModelSlice } from './slices/model';
 import { createSampleSlice } from './slices/sample';
 import { createTrainSlice } from './slices/train';
@@ -23,6 +26,9 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createSampleSlice(...a),
   ...createAttentionSlice(...a),
   ...createProfileSlice(...a),
+  ...createBenchmarkSlice(...a),
+  ...createInspectSlice(...a),
+  ...createAblationSlice(...a),
 }));
 
 /**
@@ -45,7 +51,8 @@ export function connectEngineEvents(): () => void {
         s().onTrainState(e.state, e.step, e.message);
         break;
       case 'progress':
-        useAppStore.setState({ dataProgress: { fraction: e.fraction, message: e.message } });
+        if (e.task === 'benchmark') useAppStore.setState({ benchmarkProgress: { fraction: e.fraction, message: e.message } });
+        else useAppStore.setState({ dataProgress: { fraction: e.fraction, message: e.message } });
         break;
       case 'sample-token':
         s().onSampleToken(e);
@@ -55,6 +62,8 @@ export function connectEngineEvents(): () => void {
         break;
       case 'device-restored':
         s().setDeviceRestored(e.step);
+        // The units off are sent again for the model rebuilt there (sent twice, they change nothing).
+        if (e.step !== null) void s().reapplyAblations();
         break;
       case 'unhandled-error':
         console.error(`engine worker: unhandled ${e.error.name}: ${e.error.message}`);

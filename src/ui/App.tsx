@@ -8,15 +8,17 @@ import { RunOwnershipBanner } from './share/RunElsewhere';
 import { LessonBar, LESSON_BAR_ID } from './lessons/LessonBar';
 import { lessonCardId } from './lessons/LessonCard';
 import { LessonsPanel } from './lessons/LessonsPanel';
+import { InspectPage } from './inspect/InspectPage';
 import { DevicePage } from './layout/DevicePage';
 import { useChoice } from './layout/hooks';
 import { Playground } from './layout/Playground';
 import { TabBar, TabPanel, type TabSpec } from './layout/Tabs';
 
-type Section = 'playground' | 'lessons' | 'share' | 'device';
+type Section = 'playground' | 'lessons' | 'inspect' | 'share' | 'device';
 const SECTIONS: readonly TabSpec<Section>[] = [
   { id: 'playground', label: 'Playground' },
   { id: 'lessons', label: 'Lessons' },
+  { id: 'inspect', label: 'Inspect' },
   { id: 'share', label: 'Keep & share' },
   { id: 'device', label: 'Device' },
 ];
@@ -61,6 +63,9 @@ export function App() {
           <div className="lessons-slot">
             <LessonsPanel onShowPlayground={() => showPlayground(setSection)} />
           </div>
+        </TabPanel>
+        <TabPanel prefix="section" id="inspect" selected={section === 'inspect'} className="section-panel">
+          <InspectPage />
         </TabPanel>
         <TabPanel prefix="section" id="share" selected={section === 'share'} className="section-panel">
           <SharePanel />

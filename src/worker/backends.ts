@@ -1,5 +1,5 @@
 // The two engines a session can train with, behind one interface: the GPU engine, and the
-// CPU trainer over the float64 reference model for machines without WebGPU (small models only).
+// float32 CPU engine (its work split across workers) for machines without WebGPU (small models only).
 import type { Gpu } from '../engine/gpu/device';
 import type { KernelConfig } from '../engine/kernels/config';
 import type { GPTConfig } from '../core/config';
@@ -8,12 +8,17 @@ import type { TrainingState } from '../engine/train/cpu-copy';
 import type { Divergence } from '../engine/train/last-good';
 import type { ProfileReport } from '../engine/gpu/profiler';
 import type { TrainSettings } from '../core/settings';
-import { CpuTrainer } from '../engine/train/cpu-trainer';
+import { CpuTrainer, initialParams } from '../engine/train/cpu-trainer';
+import { CpuGPT } from '../engine/cpu/model';
+import { DataParallelGPT } from '../engine/cpu/parallel';
 import { Decoder } from '../engine/sample/decoder';
 import { Inference } from '../engine/sample/inference';
 import { HalfWeights } from '../engine/model/half-weights';
 import { RerunSource, type LogitsSource } from '../engine/sample/generate';
 import type { InitialState, TrainChanges } from '../core/protocol';
+import type { InspectEngine } from '../engine/inspect/engine';
+import { GpuInspector } from '../engine/inspect/gpu-inspector';
+import { RefInspector } from '../engine/inspect/ref-inspector';
 
 export interface ModelBackend {
   readonly kind: 'gpu' | 'cpu';
@@ -33,6 +38,8 @@ export interface ModelBackend {
   logits(tokens: Uint32Array): Promise<Float32Array>;
   /** Every layer's attention probabilities (NH, T, T) for a token sequence. */
   attention(tokens: Uint32Array): Promise<Float32Array[]>;
+  /** The forward with interventions and captures the Inspect area runs on (the current weights). */
+  inspector(): InspectEngine;
   params(): Promise<Float32Array>;
   /** Weights, Adam state and step, to save and later resume the run. */
   state(): Promise<InitialState>;
@@ -52,6 +59,8 @@ export class GpuBackend implements ModelBackend {
   private inference: Inference;
   /** The f16 path, built on first use: the packed copy and its own decoder and inference. */
   private half: { weights: HalfWeights; decoder: Decoder | null; inference: Inference } | null = null;
+  /** Built on first use: its plans are made per batch shape as the views ask. */
+  private inspectEngine: GpuInspector | null = null;
 
   private constructor(
     private readonly trainer: Trainer,
@@ -124,6 +133,9 @@ export class GpuBackend implements ModelBackend {
   logits(tokens: Uint32Array) {
     return this.inference.logits(tokens);
   }
+  inspector(): InspectEngine {
+    return (this.inspectEngine ??= new GpuInspector(this.trainer.gpu, this.kernelConfig, this.trainer.weights));
+  }
   params() {
     return this.trainer.weights.read('params');
   }
@@ -152,6 +164,7 @@ export class GpuBackend implements ModelBackend {
   destroy() {
     this.decoder?.destroy();
     this.inference.destroy();
+    this.inspectEngine?.destroy();
     if (this.half) {
       this.half.decoder?.destroy();
       this.half.inference.destroy();
@@ -163,8 +176,12 @@ export class GpuBackend implements ModelBackend {
 
 export class CpuBackend implements ModelBackend {
   readonly kind = 'cpu';
-  private readonly trainer: CpuTrainer;
+  private readonly trainer: CpuTrainer<DataParallelGPT>;
+  /** Samples, logits and attention maps, in this thread: it reads the trainer's parameters in place. */
+  private readonly inference: CpuGPT;
   private lastTime = 0;
+  /** Reads the trainer's parameters on every run: it sees the model as trained so far. */
+  private readonly inspectEngine: RefInspector;
 
   constructor(
     private readonly config: GPTConfig,
@@ -173,7 +190,9 @@ export class CpuBackend implements ModelBackend {
     private readonly events: TrainerEvents,
     init?: InitialState,
   ) {
-    this.trainer = new CpuTrainer(config, settings, tokens, init?.params, init);
+    this.trainer = new CpuTrainer(new DataParallelGPT(config, initialParams(config, settings, init?.params)), settings, tokens, init);
+    this.inference = new CpuGPT(config, this.trainer.model.params);
+    this.inspectEngine = new RefInspector(config, () => this.trainer.model.params);
   }
 
   get step() {
@@ -186,7 +205,7 @@ export class CpuBackend implements ModelBackend {
 
   async trainStep() {
     const t0 = performance.now();
-    const { loss, lr, diverged } = this.trainer.trainStep();
+    const { loss, lr, diverged } = await this.trainer.trainStep();
     const now = performance.now();
     const stepMs = now - (this.lastTime || t0);
     this.lastTime = now;
@@ -219,23 +238,25 @@ export class CpuBackend implements ModelBackend {
   }
 
   async logitsSource(): Promise<LogitsSource> {
-    const m = this.trainer.model;
-    return new RerunSource(this.config.blockSize, this.config.vocabSize, async (ctx) =>
-      Float32Array.from(m.forward(ctx, null, 1, ctx.length).logits),
-    );
+    const m = this.inference;
+    return new RerunSource(this.config.blockSize, this.config.vocabSize, async (ctx) => m.forward(ctx, null, 1, ctx.length).logits.slice());
   }
 
   async logits(tokens: Uint32Array) {
-    return Float32Array.from(this.trainer.model.forward(tokens, null, 1, tokens.length).logits);
+    return this.inference.forward(tokens, null, 1, tokens.length).logits.slice();
   }
 
   async attention(tokens: Uint32Array) {
-    this.trainer.model.forward(tokens, null, 1, tokens.length);
-    return this.trainer.model.attentionProbs().map((p) => Float32Array.from(p));
+    this.inference.forward(tokens, null, 1, tokens.length);
+    return this.inference.attentionProbs();
+  }
+
+  inspector(): InspectEngine {
+    return this.inspectEngine;
   }
 
   async params() {
-    return Float32Array.from(this.trainer.model.params);
+    return this.trainer.model.params.slice();
   }
 
   async state(): Promise<InitialState> {
@@ -243,5 +264,7 @@ export class CpuBackend implements ModelBackend {
     return { params: Float32Array.from(this.trainer.model.params), m: Float32Array.from(m), v: Float32Array.from(v), step: this.trainer.step };
   }
 
-  destroy() {}
+  destroy() {
+    this.trainer.model.destroy();
+  }
 }

@@ -7,6 +7,7 @@ import { DeviceKeeper } from './device-keeper';
 import { probeDevice } from './probe';
 import { Session } from './session';
 import { recordBadDispatch } from './debug-hooks';
+import { DeviceBenchmark } from './benchmark';
 
 function post(msg: WorkerMessage): void {
   (self as unknown as Worker).postMessage(msg);
@@ -21,6 +22,7 @@ const devices = new DeviceKeeper({
   uncapturedError: (_gpu, error) => session.gpuErrorOutsideStep(error),
 });
 const session = new Session(() => devices.get(), (e) => post(e));
+const benchmark = new DeviceBenchmark({ device: () => devices.get(), session: () => session.benchmarkModel, emit: (e) => post(e) });
 
 async function handle(req: Request): Promise<ResultOf[Request['type']]> {
   switch (req.type) {
@@ -60,6 +62,12 @@ async function handle(req: Request): Promise<ResultOf[Request['type']]> {
       return session.quantizedParams();
     case 'profile':
       return session.profile(req.what);
+    case 'inspect':
+      return session.inspect.query(req.query);
+    case 'setAblations':
+      return session.inspect.setAblations(req.ablations);
+    case 'benchmark':
+      return benchmark.run(req.steps);
     case 'dispose':
       await session.dispose();
       return null;

@@ -3,7 +3,7 @@
 // line before any model is built. Only what the app runs: the kernels used by benchmarks
 // and tests alone (matmul_plain, the standalone activation and residual) are not compiled.
 import type { AdapterReport } from '../core/protocol';
-import { describeAdapter } from '../engine/gpu/device';
+import { describeAdapter, type Gpu } from '../engine/gpu/device';
 import { compileModule, type ShaderSource } from '../engine/gpu/pipelines';
 import type { KernelConfig } from '../engine/kernels/config';
 import { shaderSource } from '../engine/kernels/shaders';
@@ -48,21 +48,20 @@ const REPORTED_LIMITS = [
   'minStorageBufferOffsetAlignment',
 ] as const;
 
+/** The adapter, its features and the limits the engine plans with, as the page reports them. */
+export function adapterFacts(gpu: Gpu): Omit<AdapterReport, 'shaders'> {
+  const limits: Record<string, number> = {};
+  for (const key of REPORTED_LIMITS) limits[key] = gpu.limits[key];
+  return { description: describeAdapter(gpu.adapter), isFallback: gpu.adapter.isFallback, features: [...gpu.features].sort(), limits };
+}
+
 /** Throws a ShaderCompileError naming the file and line of the first module that fails. */
 export async function probeDevice(device: WorkerDevice): Promise<AdapterReport> {
   const { gpu, kernelConfig } = device;
-  const limits: Record<string, number> = {};
-  for (const key of REPORTED_LIMITS) limits[key] = gpu.limits[key];
   const shaders: AdapterReport['shaders'] = [];
   for (const s of appShaders(kernelConfig)) {
     await compileModule(gpu.device, s);
     shaders.push({ file: s.file, ok: true });
   }
-  return {
-    description: describeAdapter(gpu.adapter),
-    isFallback: gpu.adapter.isFallback,
-    features: [...gpu.features].sort(),
-    limits,
-    shaders,
-  };
+  return { ...adapterFacts(gpu), shaders };
 }

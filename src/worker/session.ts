@@ -24,12 +24,15 @@ import type { Gpu } from '../engine/gpu/device';
 import type { DeviceLostError, GpuOperationError } from '../engine/gpu/errors';
 import { DeviceRecovery, lostWithin } from './device-recovery';
 import { divergedMessage, stepFaultMessage, uncapturedErrorMessage } from './fault-messages';
+import { InspectSession } from './inspect-session';
 
 export { InputError } from './errors';
 
-
-/** CPU mode runs float64 JavaScript: keep it to models that train in seconds per step. */
-export const CPU_MAX_PARAMS = 250_000;
+/**
+ * CPU mode runs the float32 engine (engine/cpu) across the cores: up to this size a step of the
+ * default batch (16 × 64 tokens) takes about a second and a half on two cores.
+ */
+export const CPU_MAX_PARAMS = 5_000_000;
 
 export class Session {
   private text = '';
@@ -51,6 +54,12 @@ export class Session {
   };
   /** Samples under way, by request id, and whether a stop was asked for. */
   private readonly samples = new Map<number, { stop: boolean }>();
+  /** The Inspect area's queries and the units switched off (which samples and attention maps use). */
+  readonly inspect = new InspectSession({
+    backend: () => this.requireBackend(),
+    model: () => ({ config: this.config!, settings: this.settings!, tokenizer: this.tokenizer!, tokens: this.tokens! }),
+    encodePrompt: (prompt) => this.encodePrompt(prompt),
+  });
 
   /** A lost device's model, kept on the CPU and built again on a new device. */
   private readonly recovery = new DeviceRecovery({
@@ -203,6 +212,7 @@ export class Session {
     if (fault?.kind === 'readback' && b instanceof GpuBackend && (await lostWithin(b.gpu, 1000))) return true;
     const at = this.divergedAt ?? b.diverged ?? { step: b.step, loss: NaN };
     const restored = await b.restoreLastGood();
+    this.inspect.modelChanged();
     this.divergedAt = null;
     if (fault) this.setState('paused', stepFaultMessage(fault, restored));
     else this.setState('diverged', divergedMessage(at, this.settings?.lr, restored));
@@ -258,7 +268,7 @@ export class Session {
     const problem = Object.values(checkGenerateOptions(options))[0];
     if (problem) throw new InputError('sample', problem);
     const tok = this.tokenizer!;
-    const src = await b.logitsSource({ halfWeights });
+    const src = (await this.inspect.logitsSource()) ?? (await b.logitsSource({ halfWeights }));
     const stream = tok.streamDecoder();
     const out: number[] = [];
     let text = '';
@@ -293,7 +303,7 @@ export class Session {
   async attention(prompt: string): Promise<AttentionReport> {
     const b = this.requireBackend();
     const ids = this.encodePrompt(prompt).slice(-this.config!.blockSize);
-    const probs = await b.attention(ids);
+    const probs = (await this.inspect.attention(ids)) ?? (await b.attention(ids));
     return { tokens: Array.from(ids, (id) => this.tokenizer!.tokenLabel(id)), nLayer: this.config!.nLayer, nHead: this.config!.nHead, probs };
   }
 
@@ -369,6 +379,7 @@ export class Session {
     this.loop = null;
     this.backend?.destroy();
     this.backend = null;
+    this.inspect.clear();
     this.recovery.forget();
     this.state = 'idle';
   }
@@ -379,6 +390,9 @@ export class Session {
     this.tokenizer = null;
     this.text = '';
   }
+
+  /** For the device benchmark: whether training runs, and the model's shapes (null: none built). */
+  get benchmarkModel() { return { running: this.state === 'running', model: this.backend && { config: this.config!, settings: this.settings! } }; }
 
   get corpusLength(): number {
     return this.text.length;

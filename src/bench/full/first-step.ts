@@ -6,7 +6,7 @@ import { acquireGpu } from '../../engine/gpu/device';
 import { defaultKernelConfig } from '../../engine/tune/defaults';
 import { DEFAULT_TRAIN, type TrainSettings } from '../../core/settings';
 import { Trainer } from '../../engine/train/trainer';
-import { configOf, sizeLabel, syntheticTokens } from './training';
+import { configOf, sizeLabel, syntheticTokens } from '../../engine/bench/training';
 import type { FirstStepResult, TrainSize } from './types';
 
 export async function benchFirstStep(size: TrainSize): Promise<FirstStepResult> {

@@ -13,7 +13,8 @@ import { initParams } from '../../core/params';
 import { ModelWeights } from '../../engine/model/weights';
 import { Inference } from '../../engine/sample/inference';
 import { HalfWeights } from '../../engine/model/half-weights';
-import { median, maxAbsDiff, ratio } from './stats';
+import { median } from '../../engine/bench/stats';
+import { maxAbsDiff, ratio } from './stats';
 import type { InferenceResult } from './types';
 
 /** The model with N(0, 0.02) weights on the GPU, and the same flat parameters on the CPU. */

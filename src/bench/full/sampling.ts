@@ -11,8 +11,9 @@ import { Decoder } from '../../engine/sample/decoder';
 import { generate, RerunSource, type LogitsSource } from '../../engine/sample/generate';
 import { Inference } from '../../engine/sample/inference';
 import { initWeights } from './inference';
-import { syntheticTokens } from './training';
-import { median, ratio } from './stats';
+import { syntheticTokens } from '../../engine/bench/training';
+import { median } from '../../engine/bench/stats';
+import { ratio } from './stats';
 import type { SamplingResult } from './types';
 
 interface Timed {

@@ -1,25 +1,8 @@
 import type { ProfileReport } from '../../engine/gpu/profiler';
 import { describe, expect, it } from 'vitest';
-import type { BenchResult } from '../harness';
-import { fmt, fmtRatio, inferenceRows, kernelRows, matmulVsPlain, maxAbsDiff, median, profileRows, ratio, trainingRows } from './stats';
+import type { BenchResult } from '../../engine/bench/harness';
+import { fmt, fmtRatio, inferenceRows, kernelRows, matmulVsPlain, maxAbsDiff, profileRows, ratio, trainingRows } from './stats';
 import type { TrainingResult } from './types';
-
-describe('median', () => {
-  it('takes the middle value, or the mean of the two middle ones', () => {
-    expect(median([3, 1, 2])).toBe(2);
-    expect(median([4, 1, 3, 2])).toBe(2.5);
-  });
-  it('skips NaN (the first interval after a flush) and is NaN when nothing is left', () => {
-    expect(median([NaN, 5, 1, 3])).toBe(3);
-    expect(median([NaN])).toBeNaN();
-    expect(median([])).toBeNaN();
-  });
-  it('does not reorder its input', () => {
-    const xs = [3, 1, 2];
-    median(xs);
-    expect(xs).toEqual([3, 1, 2]);
-  });
-});
 
 describe('ratio', () => {
   it('divides, and is null when a side is missing or the divisor is not positive', () => {
@@ -66,7 +49,7 @@ describe('table rows', () => {
     expect(row['vs baseline']).toBe('6.25x matmul_plain 256x256x256');
   });
   it('shows the counted dispatches only when they disagree with the plan', () => {
-    const r: TrainingResult = { model: 'm', params: 10, stepMs: 100, wallStepMs: 101, tokensPerSec: 1280, timedSteps: 5, dispatchesPerStep: 80, dispatchesCounted: 80, submitsPerStep: 1, profile: { mode: 'wall', totalMs: 1, dispatches: 80, kernels: [] } };
+    const r: TrainingResult = { model: 'm', params: 10, stepMs: 100, wallStepMs: 101, tokensPerStep: 128, tokensPerSec: 1280, timedSteps: 5, dispatchesPerStep: 80, dispatchesCounted: 80, submitsPerStep: 1, profile: { mode: 'wall', totalMs: 1, dispatches: 80, kernels: [] } };
     expect(trainingRows([r])[0]['dispatches/step']).toBe('80');
     expect(trainingRows([{ ...r, dispatchesCounted: 82 }])[0]['dispatches/step']).toBe('80 (counted 82)');
   });

@@ -1,15 +1,7 @@
-// Pure helpers of the full benchmark: medians, ratios and the rows of the printed tables.
-import type { BenchResult } from '../harness';
+// Pure helpers of the full benchmark: ratios and the rows of the printed tables.
+import type { BenchResult } from '../../engine/bench/harness';
 import type { ProfileReport } from '../../engine/gpu/profiler';
 import type { InferenceResult, SamplingResult, TrainingResult } from './types';
-
-/** Median of the finite values; NaN when there are none. */
-export function median(xs: readonly number[]): number {
-  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const mid = v.length >> 1;
-  return v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
-}
 
 /** a / b, or null when either is missing, not finite, or b is not positive. */
 export function ratio(a: number | null | undefined, b: number | null | undefined): number | null {

@@ -1,35 +1,9 @@
 // What the full benchmark page measures and reports to scripts/bench.mjs (bench.json).
 import type { ProfileReport } from '../../engine/gpu/profiler';
-import type { BenchResult } from '../harness';
+import type { BenchResult } from '../../engine/bench/harness';
+import type { TrainingResult } from '../../engine/bench/training';
 
-/** One training model size, as in the brief: layers, width, block, batch (heads = 4). */
-export interface TrainSize {
-  label: string;
-  nLayer: number;
-  nHead: number;
-  nEmbd: number;
-  blockSize: number;
-  batchSize: number;
-}
-
-export interface TrainingResult {
-  model: string;
-  params: number;
-  /** Median over the timed steps of the trainer's own step-to-step interval (pipelined). */
-  stepMs: number;
-  /** Wall time of the timed steps / their number, as a cross-check of stepMs. */
-  wallStepMs: number;
-  tokensPerSec: number;
-  timedSteps: number;
-  /** From the plan: forward + backward per micro-batch, + gradNorm (2) + AdamW (1). */
-  dispatchesPerStep: number;
-  /** dispatchWorkgroups calls actually recorded during the timed steps / steps. */
-  dispatchesCounted: number;
-  /** device.queue.submit calls during the timed steps / steps. */
-  submitsPerStep: number;
-  /** One more step, profiled: GPU time per kernel (timestamp-query) or counts and wall time. */
-  profile: ProfileReport;
-}
+export type { TrainingResult, TrainSize } from '../../engine/bench/training';
 
 export interface InferenceResult {
   model: string;
@@ -77,6 +51,27 @@ export interface FirstStepResult {
   pipelines: number;
 }
 
+/** The CPU mode's training speed at one size (./cpu.ts): medians of alternating steps. */
+export interface CpuResult {
+  model: string;
+  params: number;
+  /** Threads the float32 engine split each batch across, its own included. */
+  threads: number;
+  rounds: number;
+  /** The float32 engine with its workers. */
+  stepMs: number;
+  tokensPerSec: number;
+  /** The same engine in one thread. */
+  oneThreadStepMs: number;
+  oneThreadTokensPerSec: number;
+  /** The float64 reference model (the CPU mode before the float32 engine). */
+  referenceStepMs: number;
+  referenceTokensPerSec: number;
+  /** tokensPerSec / referenceTokensPerSec. */
+  vsReference: number;
+  oneThreadVsReference: number;
+}
+
 export interface FullReport {
   adapter: string;
   date: string;
@@ -87,6 +82,9 @@ export interface FullReport {
   training: TrainingResult[];
   inference: InferenceResult[];
   sampling: SamplingResult[];
+  cpu: CpuResult[];
+  /** The float32 CPU engine's tokens/s over the float64 path's, the smaller over the sizes. */
+  cpuVsReference: number | null;
   /** Pre-formatted table rows per section, printed by the runner with console.table. */
   tables: Record<string, Record<string, string>[]>;
   seconds: number;

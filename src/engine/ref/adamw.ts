@@ -6,13 +6,14 @@ export type { AdamWHyper };
 
 /**
  * One AdamW step in place on params, m, v. `scale` is the clip scale (gradNorm's norm[1]);
- * elements with index < decayEnd get decoupled weight decay.
+ * elements with index < decayEnd get decoupled weight decay. On float32 arrays (the CPU engine's)
+ * the formula runs in float64 and each result is rounded once, as it is stored.
  */
 export function adamwUpdate(
-  params: Float64Array,
+  params: Float64Array | Float32Array,
   grads: ArrayLike<number>,
-  m: Float64Array,
-  v: Float64Array,
+  m: Float64Array | Float32Array,
+  v: Float64Array | Float32Array,
   scale: number,
   hyper: AdamWHyper,
   decayEnd: number,

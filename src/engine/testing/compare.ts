@@ -52,3 +52,28 @@ export function expectClose(what: string, actual: Numeric, expected: Numeric, to
   }
   return c;
 }
+
+/**
+ * Throws, naming the worst element, unless |actual − expected| ≤ bound elementwise: for errors
+ * known per element, e.g. a float32 sum's, which scales with the sum of its terms' magnitudes.
+ */
+export function expectWithin(what: string, actual: Numeric, expected: Numeric, bound: Numeric, seed?: number): number {
+  if (actual.length !== expected.length || bound.length !== expected.length) {
+    throw new Error(`${what}: lengths ${actual.length}, ${expected.length} and ${bound.length} differ`);
+  }
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < actual.length; i++) {
+    const d = Math.abs(actual[i] - expected[i]);
+    const r = Number.isNaN(d) ? Infinity : d === 0 ? 0 : d / bound[i];
+    if (r > worst || at < 0) {
+      worst = r;
+      at = i;
+    }
+  }
+  if (!(worst <= 1)) {
+    throw new Error(`${what}: element ${at} is ${actual[at]}, expected ${expected[at]} (error ${worst.toPrecision(3)}× its bound ${bound[at]})` +
+      (seed !== undefined ? `; seed ${seed}` : ''));
+  }
+  return worst;
+}

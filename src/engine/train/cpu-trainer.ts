@@ -1,12 +1,14 @@
-// The training loop on the CPU, over the float64 reference model: the same batches (same data
-// split, same seeded RNG), schedule, clipping and AdamW as the GPU trainer, and the same
-// evaluation and last-good snapshots. It is the yardstick for the GPU's training curve and
-// the engine of the CPU mode for small models.
+// The training loop on the CPU, over any TrainableModel (engine/cpu/trainable.ts): the float32
+// CPU engine of the CPU mode, or the float64 reference model, which makes it the yardstick
+// for the GPU's and the float32 engine's training curves. The same batches (same data split,
+// same seeded RNG), schedule, clipping and AdamW as the GPU trainer, and the same evaluation
+// and last-good snapshots.
 import type { GPTConfig } from '../../core/config';
 import { initParams, paramLayout } from '../../core/params';
 import type { EvalReport } from '../../core/reports';
 import { Rng } from '../../core/rng';
 import type { TrainSettings } from '../../core/settings';
+import type { TrainableModel } from '../cpu/trainable';
 import { adamwUpdate } from '../ref/adamw';
 import { gradNorm } from '../ref/gradnorm';
 import { RefGPT } from '../ref/model';
@@ -24,27 +26,51 @@ export interface CpuStepResult {
   diverged: boolean;
 }
 
-export class CpuTrainer {
+/** The weights a run starts from: the given ones, or the seed's initialisation. */
+export function initialParams(config: GPTConfig, settings: TrainSettings, params?: ArrayLike<number>): Float32Array {
+  return params ? Float32Array.from(params) : initParams(config, paramLayout(config), settings.seed);
+}
+
+/** The float64 reference model as the trainer drives it, one micro-batch after another. */
+export class RefTrainable extends RefGPT implements TrainableModel {
+  gradient(batches: readonly Batch[], B: number, T: number): number {
+    const k = batches.length;
+    this.zeroGrad();
+    let loss = 0;
+    for (const b of batches) {
+      loss += this.forward(b.inputs, b.targets, B, T).loss / k;
+      this.backward();
+    }
+    // backward() took the gradient of each micro-batch's mean; the GPU scales by 1/k inside.
+    if (k > 1) for (let i = 0; i < this.grads.length; i++) this.grads[i] /= k;
+    return loss;
+  }
+
+  losses(batches: readonly Batch[], B: number, T: number): number[] {
+    return batches.map((b) => this.forward(b.inputs, b.targets, B, T).loss);
+  }
+}
+
+export class CpuTrainer<M extends TrainableModel = TrainableModel> {
   step = 0;
-  readonly model: RefGPT;
-  private readonly m: Float64Array;
-  private readonly v: Float64Array;
+  /** Adam's moments, in the precision of the model's parameters. */
+  private readonly m: Float32Array | Float64Array;
+  private readonly v: Float32Array | Float64Array;
   private readonly split: Split;
   private readonly batchRng: Rng;
   private readonly lastGood: LastGoodSnapshots;
 
   constructor(
-    readonly config: GPTConfig,
+    readonly model: M,
     public settings: TrainSettings,
     tokens: Uint32Array,
-    params?: ArrayLike<number>,
     resume?: { m?: ArrayLike<number>; v?: ArrayLike<number>; step: number },
     opts: { snapshotEvery?: number } = {},
   ) {
-    const layout = paramLayout(config);
-    this.model = new RefGPT(config, params ?? initParams(config, layout, settings.seed));
-    this.m = new Float64Array(layout.totalElems);
-    this.v = new Float64Array(layout.totalElems);
+    const n = model.layout.totalElems;
+    const float32 = model.params instanceof Float32Array;
+    this.m = float32 ? new Float32Array(n) : new Float64Array(n);
+    this.v = float32 ? new Float32Array(n) : new Float64Array(n);
     this.split = splitTokens(tokens, settings.blockSize);
     this.batchRng = new Rng(settings.seed + 1);
     if (resume) {
@@ -55,7 +81,13 @@ export class CpuTrainer {
       const draws = resume.step * settings.gradAccumSteps * settings.batchSize;
       for (let i = 0; i < draws; i++) this.batchRng.nextU32();
     }
-    this.lastGood = new LastGoodSnapshots(new ArraySnapshotSlots([this.model.params, this.m, this.v]), opts.snapshotEvery ?? 50);
+    this.lastGood = new LastGoodSnapshots(new ArraySnapshotSlots<Float32Array | Float64Array>([model.params, this.m, this.v]), opts.snapshotEvery ?? 50);
+  }
+
+  /** The trainer of the float64 reference model: the yardstick of the others. */
+  static reference(config: GPTConfig, settings: TrainSettings, tokens: Uint32Array, params?: ArrayLike<number>,
+    resume?: { m?: ArrayLike<number>; v?: ArrayLike<number>; step: number }, opts: { snapshotEvery?: number } = {}): CpuTrainer<RefTrainable> {
+    return new CpuTrainer(new RefTrainable(config, initialParams(config, settings, params)), settings, tokens, resume, opts);
   }
 
   /** The first non-finite loss or gradient norm since the last restore, or null. */
@@ -64,27 +96,19 @@ export class CpuTrainer {
   }
 
   /** Adam's state, for saving a run. */
-  optimizerState(): { m: Float64Array; v: Float64Array } {
+  optimizerState(): { m: Float32Array | Float64Array; v: Float32Array | Float64Array } {
     return { m: this.m, v: this.v };
   }
 
   /** One optimizer step. */
-  trainStep(): CpuStepResult {
+  async trainStep(): Promise<CpuStepResult> {
     if (this.diverged) throw new Error(`training diverged at step ${this.diverged.step}; restore or reset first`);
     const s = this.settings;
-    const k = s.gradAccumSteps;
     const lr = learningRate({ lr: s.lr, minLr: s.minLr, warmupSteps: s.warmupSteps, decaySteps: s.maxSteps }, this.step);
+    const batches = Array.from({ length: s.gradAccumSteps }, () => sampleBatch(this.batchRng, this.split.train, s.batchSize, s.blockSize));
+    const loss = await this.model.gradient(batches, s.batchSize, s.blockSize);
     this.lastGood.beforeStep(this.step);
     const step = ++this.step;
-    this.model.zeroGrad();
-    let loss = 0;
-    for (let i = 0; i < k; i++) {
-      const b = sampleBatch(this.batchRng, this.split.train, s.batchSize, s.blockSize);
-      loss += this.model.forward(b.inputs, b.targets, s.batchSize, s.blockSize).loss / k;
-      this.model.backward();
-    }
-    // backward() took the gradient of each micro-batch's mean; the GPU scales by 1/k inside.
-    if (k > 1) for (let i = 0; i < this.model.grads.length; i++) this.model.grads[i] /= k;
     const norm = new Float64Array(2);
     gradNorm(norm, this.model.grads, s.gradClip);
     adamwUpdate(this.model.params, this.model.grads, this.m, this.v, norm[1],
@@ -107,10 +131,6 @@ export class CpuTrainer {
   /** Mean loss over `evalIters` batches of each split (see evaluateSplits). */
   evaluate(): Promise<EvalReport> {
     const s = this.settings;
-    const losses = {
-      lossesOf: (batches: readonly Batch[]) =>
-        batches.map((b) => this.model.forward(b.inputs, b.targets, s.batchSize, s.blockSize).loss),
-    };
-    return evaluateSplits(losses, this.split, this.step, s);
+    return evaluateSplits({ lossesOf: (batches) => this.model.losses(batches, s.batchSize, s.blockSize) }, this.split, this.step, s);
   }
 }

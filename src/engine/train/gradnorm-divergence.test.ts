@@ -59,23 +59,23 @@ describe('CpuTrainer and the gradient norm', () => {
   // A final LayerNorm weight of 1e200 makes the logits ~1e199: the loss (their spread) is
   // still a float64, but the tied head's gradient is ~1e200 and its square overflows the norm.
   for (const gradClip of [0, 1]) {
-    it(`a step whose loss is finite and whose gradient norm overflows diverges, and the run goes back (gradClip ${gradClip})`, () => {
+    it(`a step whose loss is finite and whose gradient norm overflows diverges, and the run goes back (gradClip ${gradClip})`, async () => {
       const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, lr: 1e-2, minLr: 1e-2, warmupSteps: 0, maxSteps: 100, gradClip, seed: 5 };
-      const trainer = new CpuTrainer(tiny, settings, tokens, undefined, undefined, { snapshotEvery: 2 });
-      for (let i = 0; i < 4; i++) expect(trainer.trainStep().diverged).toBe(false);
+      const trainer = CpuTrainer.reference(tiny, settings, tokens, undefined, undefined, { snapshotEvery: 2 });
+      for (let i = 0; i < 4; i++) expect((await trainer.trainStep()).diverged).toBe(false);
       const good = { params: trainer.model.params.slice(), ...structuredClone(trainer.optimizerState()) };
-      expect(trainer.trainStep().diverged).toBe(false); // step 5 confirms the weights of step 4
+      expect((await trainer.trainStep()).diverged).toBe(false); // step 5 confirms the weights of step 4
       trainer.model.param('transformer.ln_f.weight').fill(1e200);
-      const step6 = trainer.trainStep();
+      const step6 = await trainer.trainStep();
       expect(Number.isFinite(step6.loss)).toBe(true);
       expect(step6.gradNorm).toBe(Infinity);
       expect(step6.diverged).toBe(true);
       expect(trainer.diverged).toEqual({ step: 6, loss: step6.loss, gradNorm: Infinity });
-      expect(() => trainer.trainStep()).toThrow(/diverged at step 6/);
+      await expect(trainer.trainStep()).rejects.toThrow(/diverged at step 6/);
       expect(trainer.restoreLastGood()).toBe(4);
       expect(trainer.model.params).toEqual(good.params);
       expect(trainer.optimizerState()).toEqual({ m: good.m, v: good.v });
-      const next = trainer.trainStep();
+      const next = await trainer.trainStep();
       expect(next.diverged).toBe(false);
       expect(Number.isFinite(next.gradNorm)).toBe(true);
     });

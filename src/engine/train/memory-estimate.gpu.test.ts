@@ -8,13 +8,14 @@ import { getTestGpu } from '../testing/gpu';
 import { DEFAULT_CONFIG, type GPTConfig } from '../../core/config';
 import { DEFAULT_TRAIN, type TrainSettings } from '../../core/settings';
 import { estimateMemory } from '../../core/memory';
-import { decoderBytes, halfWeightsBytes, inferenceBytes, trainerAllocations } from '../../core/allocations';
+import { decoderBytes, halfWeightsBytes, inferenceBytes, inspectorBatch, inspectorBytes, trainerAllocations } from '../../core/allocations';
 import { formatBytes } from '../../core/format';
 import { defaultKernelConfig } from '../tune/defaults';
 import { HalfWeights } from '../model/half-weights';
 import { Decoder } from '../sample/decoder';
 import { Inference } from '../sample/inference';
 import { Trainer } from './trainer';
+import { GpuInspector } from '../inspect/gpu-inspector';
 
 interface Case {
   name: string;
@@ -78,6 +79,13 @@ describe('memory estimate against the buffer ledger', () => {
         for (const T of [bs, bs - 1, bs - 2]) await halfInference.logits(tokens.slice(0, T));
         owners.push(halfInference.gpu);
       }
+      // The Inspect views' largest runs: batches of whole windows (and of the surprisal's last,
+      // shorter ones), and one sequence with the heatmaps' probabilities.
+      const inspector = new GpuInspector(gpu, kc, weights);
+      const B = inspectorBatch(bs, c.vocabSize);
+      for (const T of [bs, bs - 1]) await inspector.run(tokens.slice(0, B * T), B, T);
+      await inspector.run(tokens.slice(0, bs), 1, bs, { capture: { probs: true } });
+      owners.push(inspector.gpu);
       // A snapshot on its way to the CPU copy while a save reads a weight buffer.
       await Promise.all((['params', 'm', 'v', 'params'] as const).map((kind) => weights.read(kind)));
 
@@ -95,9 +103,11 @@ describe('memory estimate against the buffer ledger', () => {
       expect(inferenceBytes(c, true)).toBeGreaterThanOrEqual(inference.gpu.buffers.liveBytes);
       expect(halfWeightsBytes(c)).toBeGreaterThanOrEqual(half.gpu.buffers.liveBytes);
       for (const d of decoders) expect(decoderBytes(c)).toBeGreaterThanOrEqual(d.gpu.buffers.liveBytes);
+      expect(inspectorBytes(c)).toBeGreaterThanOrEqual(inspector.gpu.buffers.liveBytes);
       if (halfInference) expect(inferenceBytes(c, false)).toBeGreaterThanOrEqual(halfInference.gpu.buffers.liveBytes);
 
       for (const d of decoders) d.destroy();
+      inspector.destroy();
       halfInference?.destroy();
       inference.destroy();
       half.destroy();

@@ -30,8 +30,8 @@ describe('gradient accumulation', () => {
     const k = 3;
     const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, lr: 1e-2, minLr: 1e-2, warmupSteps: 0, maxSteps: 5, gradAccumSteps: k, seed };
     const tokens = randint(new Rng(seed), 500, tiny.vocabSize);
-    const cpu = new CpuTrainer(tiny, settings, tokens);
-    cpu.trainStep(); // its grads: the mean over the k micro-batches of each one's mean-loss gradient
+    const cpu = CpuTrainer.reference(tiny, settings, tokens);
+    await cpu.trainStep(); // its grads: the mean over the k micro-batches of each one's mean-loss gradient
     for (const [how, kernelConfig] of bothReductions(defaultKernelConfig(gpu))) {
       const trainer = await Trainer.create(gpu, kernelConfig, tiny, settings, tokens);
       try {

@@ -31,8 +31,9 @@ function corpus(cfg: GPTConfig, seed: number): Uint32Array {
 async function compareRuns(cfg: GPTConfig, settings: TrainSettings, steps: number) {
   const gpu = await getTestGpu();
   const tokens = corpus(cfg, settings.seed);
-  const ref = new CpuTrainer(cfg, settings, tokens);
-  const refLosses = Array.from({ length: steps }, () => ref.trainStep().loss);
+  const ref = CpuTrainer.reference(cfg, settings, tokens);
+  const refLosses: number[] = [];
+  for (let i = 0; i < steps; i++) refLosses.push((await ref.trainStep()).loss);
   const runs: { how: string; losses: number[]; reports: StepReport[] }[] = [];
   for (const [how, kernelConfig] of bothReductions(defaultKernelConfig(gpu))) {
     const reports: StepReport[] = [];
@@ -143,10 +144,10 @@ describe('evaluation on the GPU', () => {
     const tokens = corpus(tiny, seed);
     const trainer = await Trainer.create(gpu, defaultKernelConfig(gpu), tiny, settings, tokens);
     try {
-      const cpu = new CpuTrainer(tiny, settings, tokens);
+      const cpu = CpuTrainer.reference(tiny, settings, tokens);
       for (let i = 0; i < 6; i++) {
         await trainer.trainStep();
-        cpu.trainStep();
+        await cpu.trainStep();
       }
       const gpuReport = await trainer.evaluate();
       const cpuReport = await cpu.evaluate();

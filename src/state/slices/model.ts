@@ -79,6 +79,7 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
   invalidateModel: () => {
     if (get().trainState === 'running') void engine().request('train', { action: 'pause' }).catch(() => undefined);
     set({ modelReport: null, modelError: null, trainState: 'idle', trainMessage: null, step: 0, initialWeights: null });
+    get().forgetInspect();
   },
   createModel: () => {
     if (get().modelReport) return Promise.resolve(true);
@@ -92,6 +93,7 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
         const modelReport = await engine().request('createModel', { model, train, backend, ...(init ? { init } : {}) });
         if (!init) resetMetrics();
         set({ modelReport, step: init?.step ?? 0, trainState: 'paused', sampleTokens: [], attention: null, initialWeights: null });
+        get().forgetInspect();
         return true;
       } catch (e) {
         const w = asWire(e);

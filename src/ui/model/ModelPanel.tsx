@@ -114,7 +114,7 @@ export function ModelPanel() {
                 {' '}
                 (weights {formatBytes(estimate.params)}, gradients and Adam {formatBytes(estimate.grads + estimate.adam)}, last-good
                 snapshots {formatBytes(estimate.snapshots)}, activations {formatBytes(estimate.activations)} at batch {batch}, sampling{' '}
-                {formatBytes(estimate.sampling)}, staging {formatBytes(estimate.staging)})
+                {formatBytes(estimate.sampling)}, Inspect {formatBytes(estimate.inspect)}, staging {formatBytes(estimate.staging)})
               </span>
               {limits && backend === 'gpu' ? <span className="muted"> · device allows {formatBytes(Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize))} per buffer</span> : null}
             </>

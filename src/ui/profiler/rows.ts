@@ -1,5 +1,6 @@
 // Pure helpers behind the profiler panel: the report turned into table rows with each
 // kernel's share, and the numbers written the same way everywhere.
+import { profileShares, shareText } from '../../core/bench-report';
 import type { ProfileMode, ProfileReport } from '../../core/reports';
 
 export interface ProfileRow {
@@ -27,24 +28,14 @@ export function formatMs(ms: number | null): string {
 }
 
 /** A share as a percentage; a small non-zero share never reads as 0%. */
-export function formatShare(share: number): string {
-  if (!Number.isFinite(share) || share <= 0) return '0%';
-  if (share < 0.001) return '<0.1%';
-  return `${(share * 100).toFixed(1)}%`;
-}
+export const formatShare = shareText;
 
 /**
  * Table rows in the report's order. Shares are of the summed kernel time rather than of
  * totalMs, which also holds the gaps between passes, so that the bars add up to 100%.
  */
 export function profileRows(report: ProfileReport): ProfileRow[] {
-  const timed = report.mode === 'timestamp';
-  const whole = timed ? report.kernels.reduce((a, k) => a + (k.ms ?? 0), 0) : report.dispatches;
-  return report.kernels.map((k) => {
-    const part = timed ? (k.ms ?? 0) : k.count;
-    const share = whole > 0 ? part / whole : 0;
-    return { label: k.label, count: k.count, ms: k.ms, share, timeText: formatMs(k.ms), shareText: formatShare(share) };
-  });
+  return profileShares(report).map((k) => ({ label: k.kernel, count: k.count, ms: k.ms, share: k.share, timeText: formatMs(k.ms), shareText: formatShare(k.share) }));
 }
 
 /** One sentence for screen readers and the panel's summary line. */

@@ -6,6 +6,7 @@ import { nextTokenDistribution, type SamplingSettings } from '../../core/distrib
 import { sampleLogits } from '../../state/slices/sample';
 import { useAppStore } from '../../state/store';
 import { countKept, formatProb, formatTemperature, formatTopK, formatTopP, safeLabel, topCandidates } from './format';
+import { AblationNote } from '../inspect/AblationNote';
 import './sample.css';
 
 const SHOWN = 10;
@@ -89,6 +90,7 @@ export function ProbBars() {
       <h3 className="sample-subhead" id="sample-bars-title">
         Next-token probabilities
       </h3>
+      <AblationNote where="playground" />
       <p className="sample-bars-caption">
         {view && token ? (
           <>

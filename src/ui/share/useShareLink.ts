@@ -9,7 +9,7 @@ export type ShareResult = Awaited<ReturnType<typeof shareLink>>;
 /** 'manual': the clipboard refused, the link is selected for the user to copy. */
 export type CopyState = 'idle' | 'copied' | 'manual';
 
-async function copyText(text: string): Promise<boolean> {
+export async function copyText(text: string): Promise<boolean> {
   try {
     if (!navigator.clipboard?.writeText) return false;
     await navigator.clipboard.writeText(text);
