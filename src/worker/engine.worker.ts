@@ -39,17 +39,17 @@ async function handle(req: Request): Promise<ResultOf[Request['type']]> {
     case 'evaluate':
       return session.evaluate();
     case 'sample':
-      return session.sample(req.id, req.prompt, req.options, req.halfWeights ?? false);
+      return session.use(() => session.sample(req.id, req.prompt, req.options, req.halfWeights ?? false));
     case 'stopSample':
       return session.stopSample(req.sampleId);
     case 'attention':
-      return session.attention(req.prompt);
+      return session.use(() => session.attention(req.prompt));
     case 'getParams':
       return session.getParams();
     case 'getState':
       return session.getState();
     case 'logits':
-      return session.logits(req.ids);
+      return session.use(() => session.logits(req.ids));
     case 'exportCheckpoint':
       return session.exportCheckpoint(req.demo);
     case 'readCheckpoint':
@@ -63,7 +63,7 @@ async function handle(req: Request): Promise<ResultOf[Request['type']]> {
     case 'profile':
       return session.profile(req.what);
     case 'inspect':
-      return session.inspect.query(req.query);
+      return session.use(() => session.inspect.query(req.query));
     case 'setAblations':
       return session.inspect.setAblations(req.ablations);
     case 'benchmark':

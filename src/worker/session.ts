@@ -3,7 +3,7 @@
 import type { WorkerDevice } from './device';
 import { validateConfig, type GPTConfig } from '../core/config';
 import { checkMemory, DEFAULT_MEMORY_BUDGET, estimateMemory } from '../core/memory';
-import { countParams, paramLayout } from '../core/params';
+import { countParams, paramLayout, type QuantizedParams } from '../core/params';
 import { generate, type GenerateOptions } from '../engine/sample/generate';
 import { checkGenerateOptions } from '../core/distribution';
 import { nextTask } from './next-task';
@@ -16,7 +16,6 @@ import type { Divergence } from '../engine/train/last-good';
 import { CpuBackend, GpuBackend, type ModelBackend } from './backends';
 import type { ProfileReport } from '../engine/gpu/profiler';
 import type { InitialState, AttentionReport, Backend, DataReport, Event, ModelChoice, ModelInit, ModelReport, OnnxCheck, OnnxProvider, SampleResult, TokenizerChoice, TrainChanges, TrainState } from '../core/protocol';
-import type { QuantizedParams } from '../core/params';
 import { checkpointBytes, compareLogits, dequantizeInit, onnxBytes, quantized } from './files';
 import { runOnnx } from './ort';
 import { InputError } from './errors';
@@ -25,13 +24,11 @@ import type { DeviceLostError, GpuOperationError } from '../engine/gpu/errors';
 import { DeviceRecovery, lostWithin } from './device-recovery';
 import { divergedMessage, stepFaultMessage, uncapturedErrorMessage } from './fault-messages';
 import { InspectSession } from './inspect-session';
+import { InUse } from './in-use';
 
 export { InputError } from './errors';
 
-/**
- * CPU mode runs the float32 engine (engine/cpu) across the cores: up to this size a step of the
- * default batch (16 × 64 tokens) takes about a second and a half on two cores.
- */
+/** CPU mode (engine/cpu, across the cores): up to this size a step of 16 × 64 tokens takes about 1.5 s on two cores. */
 export const CPU_MAX_PARAMS = 5_000_000;
 
 export class Session {
@@ -54,6 +51,9 @@ export class Session {
   };
   /** Samples under way, by request id, and whether a stop was asked for. */
   private readonly samples = new Map<number, { stop: boolean }>();
+  private readonly inUse = new InUse();
+  /** Runs a request that reads the model (maps, samples, logits, views): the model outlives it. */
+  readonly use = <T>(work: () => Promise<T>): Promise<T> => this.inUse.track(work);
   /** The Inspect area's queries and the units switched off (which samples and attention maps use). */
   readonly inspect = new InspectSession({
     backend: () => this.requireBackend(),
@@ -377,6 +377,8 @@ export class Session {
     if (this.state === 'running') this.state = 'paused';
     await this.loop;
     this.loop = null;
+    for (const sample of this.samples.values()) sample.stop = true;
+    await this.inUse.settled(); // maps, samples and views under way end before the model goes
     this.backend?.destroy();
     this.backend = null;
     this.inspect.clear();
@@ -393,8 +395,5 @@ export class Session {
 
   /** For the device benchmark: whether training runs, and the model's shapes (null: none built). */
   get benchmarkModel() { return { running: this.state === 'running', model: this.backend && { config: this.config!, settings: this.settings! } }; }
-
-  get corpusLength(): number {
-    return this.text.length;
-  }
+  get corpusLength(): number { return this.text.length; }
 }

@@ -18,8 +18,8 @@ export interface OpenErrorScopes {
 
 /**
  * Opens the scopes around work on `device`. The push and the pop must be in one synchronous
- * stretch of code: scopes are a stack per device, and other code (pipeline builds) holds its
- * own scopes across awaits.
+ * stretch of code: scopes are a stack per device, and other code (pipeline builds, other
+ * requests) runs at every await.
  */
 export function openErrorScopes(device: GPUDevice, during: string): OpenErrorScopes {
   for (const f of FILTERS) device.pushErrorScope(f);

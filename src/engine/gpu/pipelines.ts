@@ -73,19 +73,25 @@ export class PipelineCache {
 
   private async build(spec: PipelineSpec, constants: Record<string, number>): Promise<GPUComputePipeline> {
     const module = await this.module(spec.shader, spec.entryPoint);
+    // The scope is pushed and popped around the call alone, with nothing awaited between:
+    // error scopes are one stack per device, and builds run side by side with other work, so
+    // a scope left open across an await would catch that work's errors (and lose its own).
+    // A failed asynchronous creation rejects its promise; the scope catches a call refused at once.
     this.device.pushErrorScope('validation');
+    const creating = this.device.createComputePipelineAsync({
+      label: `${spec.shader.file}:${spec.entryPoint}`,
+      layout: 'auto',
+      compute: { module, entryPoint: spec.entryPoint, constants },
+    });
+    const scope = this.device.popErrorScope();
     let pipeline: GPUComputePipeline | null = null;
     let thrown: unknown = null;
     try {
-      pipeline = await this.device.createComputePipelineAsync({
-        label: `${spec.shader.file}:${spec.entryPoint}`,
-        layout: 'auto',
-        compute: { module, entryPoint: spec.entryPoint, constants },
-      });
+      pipeline = await creating;
     } catch (e) {
       thrown = e;
     }
-    const scoped = await this.device.popErrorScope();
+    const scoped = await scope;
     const problem = thrown ?? scoped;
     if (problem || !pipeline) {
       const msg = problem instanceof Error || (problem && typeof problem === 'object' && 'message' in problem)
@@ -102,10 +108,12 @@ export class PipelineCache {
  * `entryPoint` only names the caller in the message.
  */
 export async function compileModule(device: GPUDevice, shader: ShaderSource, entryPoint = '(module)'): Promise<GPUShaderModule> {
+  // Pushed and popped around the call alone (see PipelineCache.build).
   device.pushErrorScope('validation');
   const module = device.createShaderModule({ label: shader.file, code: shader.code });
+  const scope = device.popErrorScope();
   const info = await module.getCompilationInfo();
-  const scoped = await device.popErrorScope();
+  const scoped = await scope;
   const error = info.messages.find((m) => m.type === 'error');
   if (error) {
     const lines = shader.code.split('\n');

@@ -49,6 +49,7 @@ function LensBody() {
         busy={view.busy}
         error={view.error}
         shown={chipsApply && report ? report : null}
+        promptLabel="Lens prompt"
         chipsLabel="Position to read the predictions at"
       />
       <p className="inspect-summary" aria-live="polite">

@@ -50,6 +50,7 @@ function NeuronsBody() {
         busy={view.busy}
         error={view.error}
         shown={chipsApply && report ? report : null}
+        promptLabel="Neurons prompt"
         chipsLabel="Position to look at"
       />
       <p className="inspect-summary" aria-live="polite">

@@ -182,15 +182,17 @@ interface PromptAtPositionProps {
   /** The tokens of the prompt last run and the position shown; null before a run. */
   shown: { tokens: readonly string[]; position: number } | null;
   chipsLabel: string;
+  /** Its own name ("Lens prompt"): the Sample panel's field is the page's "Prompt". */
+  promptLabel: string;
 }
 
 /** A prompt, its Run button, and once run the prompt's tokens as chips to pick a position. */
-export function PromptAtPosition({ name, prompt, edited, onChange, go, busy, error, shown, chipsLabel }: PromptAtPositionProps) {
+export function PromptAtPosition({ name, prompt, edited, onChange, go, busy, error, shown, chipsLabel, promptLabel }: PromptAtPositionProps) {
   return (
     <>
       <div className="inspect-inputs">
         <PromptArea
-          label="Prompt"
+          label={promptLabel}
           value={prompt}
           onChange={onChange}
           onRun={() => go(-1)}
