@@ -18,7 +18,7 @@ describe('matmul tiles', () => {
     expect(tileFits({ BM: 256, BN: 64, BK: 4, RM: 4, RN: 4 }, LIMITS)).toBe(false); // 1024 invocations
   });
   it('small products take a smaller tile of the configuration so that enough workgroups run', () => {
-    const matmul: MatmulConfig = { tile: { BM: 64, BN: 64, BK: 16, RM: 8, RN: 8 }, smallTiles: SMALL_TILES.slice(1) };
+    const matmul: MatmulConfig = { lanes: false, tile: { BM: 64, BN: 64, BK: 16, RM: 8, RN: 8 }, smallTiles: SMALL_TILES.slice(1) };
     expect(tileForShape(matmul, 1024, 256)).toBe(matmul.tile); // training: many tiles
     const forward = tileForShape(matmul, 64, 192); // one sequence of 64 through qkv
     expect(matmul.smallTiles).toContain(forward);

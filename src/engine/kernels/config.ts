@@ -20,6 +20,12 @@ export interface MatmulTile {
 }
 
 export interface MatmulConfig {
+  /**
+   * Products run matmul_lanes.wgsl (one subgroup of 4 lanes per workgroup, an 8×32 tile, no
+   * workgroup memory) instead of the tiled kernel, unless a caller asks for a tile. Only on a
+   * device with subgroups of at least 4 lanes.
+   */
+  readonly lanes: boolean;
   /** The tile of products that make enough workgroups with it (the bulk of training's). */
   readonly tile: MatmulTile;
   /**

@@ -11,8 +11,8 @@ import type { Tensor } from '../gpu/tensor';
 import * as ref from '../ref/matmul';
 import * as refAct from '../ref/activation';
 import { matmulBackward, matmulForward, ROWS_MAX, type Activation } from './matmul';
-import { MATMUL_TILES, SMALL_TILES, tileFits, type MatmulTile } from './config';
-import { defaultKernelConfig } from '../tune/defaults';
+import { MATMUL_TILES, SMALL_TILES, tileFits, type KernelConfig, type MatmulTile } from './config';
+import { defaultKernelConfig, MATMUL_LANES } from '../tune/defaults';
 
 const TOL = { atol: 1e-4, rtol: 1e-4 };
 
@@ -50,11 +50,16 @@ const actRef = {
 };
 
 describe('matmul tiles', () => {
-  it('the candidates that fit this device give bitwise identical forward and backward results, equal to the reference', async () => {
+  it('the candidates that fit this device, and matmul_lanes where it runs, give bitwise identical forward and backward results, equal to the reference', async () => {
     const gpu = await getTestGpu();
-    const tiles = [...MATMUL_TILES, ...SMALL_TILES].filter((t) => tileFits(t, gpu.limits));
-    expect(tiles.length).toBeGreaterThan(1);
-    expect(tiles).toContainEqual(defaultKernelConfig(gpu).matmul.tile);
+    const kc = defaultKernelConfig(gpu);
+    const fits = [...MATMUL_TILES, ...SMALL_TILES].filter((t) => tileFits(t, gpu.limits));
+    expect(fits.length).toBeGreaterThan(1);
+    expect(fits).toContainEqual(kc.matmul.tile);
+    // The lanes kernel needs subgroups of at least MATMUL_LANES (SwiftShader has 4).
+    const lanesRun = gpu.features.has('subgroups') && (gpu.adapter.subgroupMinSize ?? 0) >= MATMUL_LANES;
+    const tiles: (MatmulTile | 'lanes')[] = lanesRun ? [...fits, 'lanes'] : fits;
+    const lanesConfig: KernelConfig = { ...kc, matmul: { ...kc.matmul, lanes: true } };
     const seed = testSeed();
     const s = TILED;
     const d = data(seed, s);
@@ -71,19 +76,21 @@ describe('matmul tiles', () => {
     const bias = upload(gpu, 'bias', [s.OC], d.bias);
     const dout = upload(gpu, 'dout', outShape, d.other);
     let first: Float32Array[] | null = null;
+    const name = (t: MatmulTile | 'lanes') => (t === 'lanes' ? 'matmul_lanes' : `tile ${t.BM}×${t.BN}×${t.BK} block ${t.RM}×${t.RN}`);
     for (const tile of tiles) {
-      const what = (t: string) => `${t} tile ${tile.BM}×${tile.BN}×${tile.BK} block ${tile.RM}×${tile.RN} ${s.name}`;
+      const what = (t: string) => `${t} ${name(tile)} ${s.name}`;
       const out = poisoned(gpu, 'out', outShape);
       const dinp = upload(gpu, 'dinp', inShape, d.dinp0);
       const dw = upload(gpu, 'dw', [s.OC, s.C], d.dw0);
-      await run(gpu, [await matmulForward(gpu, defaultKernelConfig(gpu), out, inp, weight, bias, { tile }),
-        ...(await matmulBackward(gpu, defaultKernelConfig(gpu), dinp, dw, null, dout, inp, weight, { accumulateDinp: true, tile }))]);
+      const [config, opts] = tile === 'lanes' ? [lanesConfig, {}] : [kc, { tile }];
+      await run(gpu, [await matmulForward(gpu, config, out, inp, weight, bias, opts),
+        ...(await matmulBackward(gpu, config, dinp, dw, null, dout, inp, weight, { accumulateDinp: true, ...opts }))]);
       const got = [await download(gpu, out), await download(gpu, dinp), await download(gpu, dw)];
       expectClose(what('forward'), got[0], eOut, TOL, seed);
       expectClose(what('dinp'), got[1], eDinp, TOL, seed);
       expectClose(what('dweight'), got[2], eDw, TOL, seed);
       for (const t of [out, dinp, dw]) await checkGuards(gpu, t);
-      if (first) got.forEach((g, i) => expect(Array.from(g), what(`same bits as ${tiles[0].BM}×${tiles[0].BN}×${tiles[0].BK}`)).toEqual(Array.from(first![i])));
+      if (first) got.forEach((g, i) => expect(Array.from(g), what(`same bits as ${name(tiles[0])}`)).toEqual(Array.from(first![i])));
       else first = got;
     }
   });

@@ -1,4 +1,5 @@
-// matmul.wgsl (tiled, register-blocked, vec4-staged; a few-row variant; fused epilogues) and
+// matmul.wgsl (tiled, register-blocked, vec4-staged; a few-row variant; fused epilogues),
+// matmul_lanes.wgsl (the same product by one subgroup per workgroup, for software adapters) and
 // matmul_plain.wgsl (the benchmark's baseline): linear layers y = x·Wᵀ + b with W (OC, C) as
 // in nn.Linear, and their backward.
 import type { Gpu } from '../gpu/device';
@@ -8,6 +9,9 @@ import { tileForShape, type KernelConfig, type MatmulTile } from './config';
 import { shaderSource } from './shaders';
 
 const shader = shaderSource('matmul.wgsl');
+const lanesShader = shaderSource('matmul_lanes.wgsl', { subgroups: true });
+/** matmul_lanes.wgsl's tile: 8 rows × 32 columns per workgroup of 4 lanes. */
+const LANES_TILE = { BM: 8, BN: 32 };
 const plainShader = shaderSource('matmul_plain.wgsl');
 
 const BIAS = { BIAS_COLS: 64, BIAS_SLICES: 4 };
@@ -108,6 +112,12 @@ function product(gpu: Gpu, kernelConfig: KernelConfig, label: string, c: Tensor,
     const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', 0], ['u32', boff]]);
     return makeDispatch(gpu, label, { shader, entryPoint: 'matmul_rows', constants: { ...common, ROWS_MAX: d.M, ROWS_WG } },
       bind(u), grid1d(gpu, ceilDiv(d.N, ROWS_WG)));
+  }
+  if (!d.tile && kernelConfig.matmul.lanes) {
+    const tilesN = ceilDiv(d.N, LANES_TILE.BN);
+    const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', tilesN], ['u32', boff]]);
+    return makeDispatch(gpu, label, { shader: lanesShader, entryPoint: 'matmul_lanes', constants: common },
+      bind(u), grid1d(gpu, ceilDiv(d.M, LANES_TILE.BM) * tilesN));
   }
   const tile = d.tile ?? tileForShape(kernelConfig.matmul, d.M, d.N);
   const tilesN = ceilDiv(d.N, tile.BN);

@@ -1,0 +1,110 @@
+// requires: matmul.wgsl
+// The product of matmul.wgsl (same bindings, operand layouts, f16 weights, bias and
+// epilogues) for a workgroup that is one subgroup of 4 lanes, with no workgroup memory and no
+// barrier: composed with `enable subgroups;` (kernels/shaders.ts) and chosen for software
+// adapters (engine/tune/defaults.ts).
+//
+// The workgroup owns an 8×32 output tile: lane l computes rows m0 … m0 + 7 at the columns
+// n0 + l + 4j (j < 8). At each k, lane l reads A at rows m0 + l and m0 + 4 + l, and
+// subgroupBroadcast hands every row's value to all four lanes; each lane reads its own 8
+// columns of B. That is 10 reads per lane for 64 multiply-adds.
+//
+// Why: on SwiftShader a read with an index known only at run time is a gather (one load per
+// lane), whether from storage or workgroup memory, and a barrier switches between the
+// workgroup's SIMD groups. The tiled kernel pays a staging copy and two barriers per K step
+// and reads the same A value in every lane; here every lane's read is a value some lane
+// needs. Measured against the tiled 64×64 kernel at the model's shapes (512×384×128 NT,
+// 512×128×384 NN, 384×128×512 TN), alternating in one page: 1.6–2.4× faster.
+//
+// Rows and columns past the edge read a clamped (valid) index and are never stored, so the
+// loop over k has no bounds checks; the sum over k runs in order, one accumulator per output.
+
+fn lane_a(m: u32, k: u32) -> f32 {
+  if (TRANS_A) {
+    return a[k * p.M + m];
+  }
+  return a[m * p.K + k];
+}
+
+fn lane_b(k: u32, n: u32) -> f32 {
+  if (TRANS_B) {
+    return b_at(n * p.K + k);
+  }
+  return b_at(k * p.N + n);
+}
+
+// Row m's eight columns n + 4j through the epilogue: lo holds j < 4, hi j ≥ 4.
+fn lane_store(m: u32, n: u32, lo: vec4f, hi: vec4f, blo: vec4f, bhi: vec4f) {
+  for (var j = 0u; j < 4u; j++) {
+    finish(m, n + 4u * j, lo[j] + blo[j]);
+    finish(m, n + 16u + 4u * j, hi[j] + bhi[j]);
+  }
+}
+
+@compute @workgroup_size(4)
+fn matmul_lanes(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
+                @builtin(subgroup_invocation_id) l: u32) {
+  let tile = wid.x + wid.y * nwg.x;
+  if (tile >= ((p.M + 7u) / 8u) * p.tilesN) {
+    return;
+  }
+  let m0 = (tile / p.tilesN) * 8u;
+  let n = (tile % p.tilesN) * 32u + l;
+  // The rows this lane reads for the others, and its columns, clamped into the matrix.
+  let ma = min(m0 + l, p.M - 1u);
+  let mb = min(m0 + 4u + l, p.M - 1u);
+  let last = p.N - 1u;
+  let n0 = min(n, last);
+  let n1 = min(n + 4u, last);
+  let n2 = min(n + 8u, last);
+  let n3 = min(n + 12u, last);
+  let n4 = min(n + 16u, last);
+  let n5 = min(n + 20u, last);
+  let n6 = min(n + 24u, last);
+  let n7 = min(n + 28u, last);
+
+  // acc[2r] and acc[2r + 1]: row m0 + r, columns j < 4 and j ≥ 4.
+  var acc: array<vec4f, 16>;
+  for (var k = 0u; k < p.K; k++) {
+    let va = lane_a(ma, k);
+    let vb = lane_a(mb, k);
+    let b0 = vec4f(lane_b(k, n0), lane_b(k, n1), lane_b(k, n2), lane_b(k, n3));
+    let b1 = vec4f(lane_b(k, n4), lane_b(k, n5), lane_b(k, n6), lane_b(k, n7));
+    let a0 = subgroupBroadcast(va, 0u);
+    let a1 = subgroupBroadcast(va, 1u);
+    let a2 = subgroupBroadcast(va, 2u);
+    let a3 = subgroupBroadcast(va, 3u);
+    let a4 = subgroupBroadcast(vb, 0u);
+    let a5 = subgroupBroadcast(vb, 1u);
+    let a6 = subgroupBroadcast(vb, 2u);
+    let a7 = subgroupBroadcast(vb, 3u);
+    acc[0] += a0 * b0;
+    acc[1] += a0 * b1;
+    acc[2] += a1 * b0;
+    acc[3] += a1 * b1;
+    acc[4] += a2 * b0;
+    acc[5] += a2 * b1;
+    acc[6] += a3 * b0;
+    acc[7] += a3 * b1;
+    acc[8] += a4 * b0;
+    acc[9] += a4 * b1;
+    acc[10] += a5 * b0;
+    acc[11] += a5 * b1;
+    acc[12] += a6 * b0;
+    acc[13] += a6 * b1;
+    acc[14] += a7 * b0;
+    acc[15] += a7 * b1;
+  }
+
+  let blo = vec4f(load_bias(n), load_bias(n + 4u), load_bias(n + 8u), load_bias(n + 12u));
+  let bhi = vec4f(load_bias(n + 16u), load_bias(n + 20u), load_bias(n + 24u), load_bias(n + 28u));
+  // Written out: a loop would index acc at run time, which moves it to memory.
+  lane_store(m0, n, acc[0], acc[1], blo, bhi);
+  lane_store(m0 + 1u, n, acc[2], acc[3], blo, bhi);
+  lane_store(m0 + 2u, n, acc[4], acc[5], blo, bhi);
+  lane_store(m0 + 3u, n, acc[6], acc[7], blo, bhi);
+  lane_store(m0 + 4u, n, acc[8], acc[9], blo, bhi);
+  lane_store(m0 + 5u, n, acc[10], acc[11], blo, bhi);
+  lane_store(m0 + 6u, n, acc[12], acc[13], blo, bhi);
+  lane_store(m0 + 7u, n, acc[14], acc[15], blo, bhi);
+}
