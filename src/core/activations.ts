@@ -54,6 +54,18 @@ export const tensorBytes = (shape: readonly number[]): number => Math.max(16, Ma
 /** The inputs a training batch writes: token ids, targets and the encoder's token buckets. */
 export const BATCH_INPUTS = ['tokens', 'targets', 'bucketOffsets', 'bucketPositions'] as const;
 
+/** The largest (B, NH, T, T) scratch a plan holds for attention as products (two when training). */
+export const ATTENTION_SCRATCH_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Whether a plan at batch B, length T carries the scores scratch with which devices that run
+ * matmul_lanes compute attention as batched products (engine/kernels/attention-lanes.ts):
+ * small batches and contexts only, where the T×T scores cost little memory. Other devices
+ * leave it unused.
+ */
+export const attentionProductsFit = (c: GPTConfig, B: number, T: number): boolean =>
+  B * c.nHead * T * T * 4 <= ATTENTION_SCRATCH_MAX_BYTES;
+
 /**
  * Everything the forward (and, when training, the backward) needs at batch B, length T; with
  * `probs`, every layer's attention probabilities (B, NH, T, T) for the heatmaps too; with
@@ -72,6 +84,12 @@ export function activationSpecs(c: GPTConfig, B: number, T: number, training: bo
   }
   if (c.norm === 'pre') specs.push({ name: 'lnf', shape: [B, T, C] }, { name: 'lnfMean', shape: [B, T] }, { name: 'lnfRstd', shape: [B, T] });
   specs.push({ name: 'logits', shape: [B, T, V] }, { name: 'losses', shape: [B, T] }, { name: 'meanLoss', shape: [1] });
+  // One scores scratch shared by every layer's attention (they run one after another); the
+  // backward's dP in a second.
+  if (attentionProductsFit(c, B, T)) {
+    specs.push({ name: 'attP', shape: [B, c.nHead, T, T] });
+    if (training) specs.push({ name: 'attDP', shape: [B, c.nHead, T, T] });
+  }
   if (training) {
     specs.push(
       { name: 'bucketOffsets', shape: [V + 1], dtype: 'u32' },

@@ -9,11 +9,18 @@ import { numElements, paramLayout } from './params';
 /** The most fields a kernel's uniform has (AdamW's hyperparameters); createUniform refuses more. */
 export const MAX_UNIFORM_FIELDS = 8;
 
+/**
+ * The most fields of a wide uniform (createWideUniform): attention_lanes.wgsl's batched
+ * products, each operand's offsets and strides. Counted apart, per call (ATTENTION_UNIFORMS).
+ */
+export const MAX_WIDE_UNIFORM_FIELDS = 20;
+
 /** Bytes of a uniform of `fields` four-byte fields, padded to 16 as uniform structs are. */
 export const uniformBytes = (fields: number): number => Math.max(16, Math.ceil((fields * 4) / 16) * 16);
 
 /** Every uniform is counted at the largest size: they are tiny, and this keeps the estimate an upper bound. */
 const UNIFORM_BYTES = uniformBytes(MAX_UNIFORM_FIELDS);
+const WIDE_UNIFORM_BYTES = uniformBytes(MAX_WIDE_UNIFORM_FIELDS);
 
 /** Bytes of one f32 copy of the parameters: the flat layout, alignment padding included. */
 export const paramBytes = (c: GPTConfig): number => paramLayout(c).totalElems * 4;
@@ -74,21 +81,36 @@ export interface PlanShape {
  * Uniform buffers of a GptPlan (engine/model/gpt.ts): one per kernel call, the linear
  * layers' backward one per product (dinp, dweight, dbias).
  */
+/**
+ * Uniforms of one attention call, counted at the larger of its two ways: the flash kernels
+ * take one each way; as products (kernels/attention-lanes.ts) the forward takes a row pass's
+ * and two wide ones (scores, values), the backward D's and the row passes' and five wide ones
+ * (scores, dP, dq, dk, dv).
+ */
+export const ATTENTION_UNIFORMS = { forward: { narrow: 1, wide: 2 }, backward: { narrow: 2, wide: 5 } };
+
+/** The wide uniforms of a GptPlan (attention as products). */
+export function planWideUniformCount(c: GPTConfig, s: PlanShape): number {
+  return c.nLayer * (ATTENTION_UNIFORMS.forward.wide + (s.training ? ATTENTION_UNIFORMS.backward.wide : 0));
+}
+
 export function planUniformCount(c: GPTConfig, s: PlanShape): number {
   const pre = c.norm === 'pre' ? 1 : 0;
-  // encoder; per block two LayerNorms, four linear layers, attention (and its probabilities,
-  // and the three interventions); ln_f; the LM head; the loss and its mean.
-  const forward = 1 + c.nLayer * (7 + (s.probs ? 1 : 0) + (s.interventions ? 3 : 0)) + pre + 1 + 2;
+  // encoder; per block two LayerNorms, four linear layers, attention (see ATTENTION_UNIFORMS;
+  // and its probabilities, and the three interventions); ln_f; the LM head; the loss and its
+  // mean.
+  const forward = 1 + c.nLayer * (6 + ATTENTION_UNIFORMS.forward.narrow + (s.probs ? 1 : 0) + (s.interventions ? 3 : 0)) + pre + 1 + 2;
   if (!s.training) return forward;
   // the loss; the LM head (dinp, dweight); ln_f; per block four linear layers of three
   // products, two LayerNorms and attention; the encoder (wte, and wpe when learned).
-  const backward = 1 + 2 + pre + c.nLayer * (4 * 3 + 2 + 1) + 1 + (c.positions === 'learned' ? 1 : 0);
+  const backward = 1 + 2 + pre + c.nLayer * (4 * 3 + 2 + ATTENTION_UNIFORMS.backward.narrow) + 1 + (c.positions === 'learned' ? 1 : 0);
   return forward + backward;
 }
 
 /** A GptPlan: its activations (with scratch) and its kernels' uniforms. */
 export const planBytes = (c: GPTConfig, s: PlanShape): number =>
-  sumTensorBytes(activationSpecs(c, s.B, s.T, s.training, s.probs, s.interventions)) + planUniformCount(c, s) * UNIFORM_BYTES;
+  sumTensorBytes(activationSpecs(c, s.B, s.T, s.training, s.probs, s.interventions)) + planUniformCount(c, s) * UNIFORM_BYTES +
+  planWideUniformCount(c, s) * WIDE_UNIFORM_BYTES;
 
 /** Bytes of one micro-batch's inputs in the batch staging buffer (engine/train/staging.ts). */
 export function batchStagingSlotBytes(c: GPTConfig, B: number, T: number): number {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { KernelConfig } from '../engine/kernels/config';
 import { appShaders } from './probe';
 
-const config = (subgroups: boolean) => ({ subgroups }) as KernelConfig;
-const files = (subgroups: boolean) => appShaders(config(subgroups)).map((s) => s.file);
+const config = (subgroups: boolean, lanes = false) => ({ subgroups, matmul: { lanes } }) as KernelConfig;
+const files = (subgroups: boolean, lanes = false) => appShaders(config(subgroups, lanes)).map((s) => s.file);
 
 describe('start-up probe', () => {
   it("compiles the modules the app's models use, not the benchmark-only kernels or bare libraries", () => {
@@ -28,5 +28,10 @@ describe('start-up probe', () => {
       'layernorm.wgsl (subgroups)',
     ]);
     expect(files(true)).not.toContain('attention_decode.wgsl'); // decoding rows always reduce through subgroups then
+  });
+
+  it('compiles matmul_lanes and attention as products when the configuration runs them', () => {
+    expect(files(true).filter((f) => f.includes('lanes'))).toEqual([]);
+    expect(files(true, true).filter((f) => f.includes('lanes'))).toEqual(['attention_lanes.wgsl (subgroups)', 'matmul_lanes.wgsl (subgroups)']);
   });
 });

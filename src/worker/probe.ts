@@ -31,11 +31,16 @@ const KERNEL_FILES = [
 /** Kernels whose rows reduce through subgroups when the configuration says so. */
 const ROW_REDUCTION_FILES = ['attention_decode.wgsl', 'crossentropy.wgsl', 'layernorm.wgsl'];
 
+/** Kernels of a configuration that runs matmul_lanes (software adapters with subgroups). */
+const LANES_FILES = ['attention_lanes.wgsl', 'matmul_lanes.wgsl'];
+
 /** The shader modules the app compiles with this kernel configuration. */
 export function appShaders(kernelConfig: KernelConfig): ShaderSource[] {
   const modules = KERNEL_FILES.map((f) => shaderSource(f));
   if (kernelConfig.subgroups) modules.push(...ROW_REDUCTION_FILES.map((f) => shaderSource(f, { subgroups: true })));
   else modules.push(shaderSource('attention_decode.wgsl'));
+  // Products by one subgroup per workgroup (matmul_lanes), and attention as products with it.
+  if (kernelConfig.matmul.lanes) modules.push(...LANES_FILES.map((f) => shaderSource(f, { subgroups: true })));
   return modules.sort((a, b) => a.file.localeCompare(b.file));
 }
 

@@ -1,7 +1,7 @@
 // A Dispatch is a kernel call prepared once (pipeline, bind group, workgroup counts, uniforms
 // written) and replayed every step by encodeDispatches: the training loop records calls, it
 // never builds anything.
-import { MAX_UNIFORM_FIELDS, uniformBytes } from '../../core/allocations';
+import { MAX_UNIFORM_FIELDS, MAX_WIDE_UNIFORM_FIELDS, uniformBytes } from '../../core/allocations';
 import type { Gpu } from './device';
 import type { PipelineSpec } from './pipelines';
 import { binding, type Tensor } from './tensor';
@@ -50,7 +50,19 @@ export type UniformField = ['u32' | 'i32' | 'f32', number];
  * fields: the memory estimate counts every uniform at that size.
  */
 export function createUniform(gpu: Gpu, label: string, fields: readonly UniformField[]): GPUBuffer {
-  if (fields.length > MAX_UNIFORM_FIELDS) throw new RangeError(`${label}: ${fields.length} uniform fields, at most ${MAX_UNIFORM_FIELDS}`);
+  return uniform(gpu, label, fields, MAX_UNIFORM_FIELDS);
+}
+
+/**
+ * The same with up to MAX_WIDE_UNIFORM_FIELDS fields, for the few kernels the memory estimate
+ * counts apart (core/allocations' ATTENTION_UNIFORMS).
+ */
+export function createWideUniform(gpu: Gpu, label: string, fields: readonly UniformField[]): GPUBuffer {
+  return uniform(gpu, label, fields, MAX_WIDE_UNIFORM_FIELDS);
+}
+
+function uniform(gpu: Gpu, label: string, fields: readonly UniformField[], max: number): GPUBuffer {
+  if (fields.length > max) throw new RangeError(`${label}: ${fields.length} uniform fields, at most ${max}`);
   const size = uniformBytes(fields.length);
   const buf = gpu.buffers.create({ label, size, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
   gpu.device.queue.writeBuffer(buf, 0, packUniform(fields, size));

@@ -7,7 +7,12 @@ import { checkGuards, createTensor, download, getTestGpu, poisoned, run, upload 
 import { ShapeError } from '../gpu/errors';
 import * as ref from '../ref/attention';
 import { attentionBackward, attentionForward, attentionProbs } from './attention';
-import { defaultKernelConfig } from '../tune/defaults';
+import { defaultKernelConfig, MATMUL_LANES } from '../tune/defaults';
+import type { Gpu } from '../gpu/device';
+import type { KernelConfig } from './config';
+
+/** Whether this device can run the lanes kernels (subgroups of at least MATMUL_LANES; SwiftShader's are 4). */
+const lanesRun = (gpu: Gpu): boolean => gpu.features.has('subgroups') && (gpu.adapter.subgroupMinSize ?? 0) >= MATMUL_LANES;
 
 // Tolerances: float32 rounding in dot products of ≤ 16 terms, exps and running sums over ≤ 37
 // keys. Measured worst over 160 random runs on SwiftShader, the errors were ≈ 5× below each
@@ -38,6 +43,9 @@ const AWKWARD: Shape = { B: 3, T: 7, C: 20, NH: 2 };
 const TILED: Shape = { B: 2, T: 37, C: 48, NH: 3 };
 // A head of 40 channels: more than 32 (staged by default everywhere), a multiple of 4.
 const WIDE: Shape = { B: 1, T: 37, C: 80, NH: 2 };
+// As products: the last row block (rows 32) starts a score tile exactly on the diagonal (16
+// columns per tile for a 16-channel head), which must be computed.
+const DIAGONAL: Shape = { B: 1, T: 33, C: 32, NH: 2 };
 
 function inputs(s: Shape, causal: boolean) {
   const seed = testSeed();
@@ -55,27 +63,38 @@ const label = (s: Shape, causal: boolean) =>
   `B=${s.B} T=${s.T} C=${s.C} NH=${s.NH} ${causal ? 'causal' : 'no mask'}`;
 
 describe('attention kernels', () => {
-  for (const shape of [AWKWARD, TILED, WIDE]) {
+  for (const shape of [AWKWARD, TILED, WIDE, DIAGONAL]) {
     // Keys (queries) staged in workgroup memory or read directly, and the adapter's default.
-    for (const [causal, staged] of [[true, undefined], [false, undefined], [true, true], [true, false]] as const) {
+    // And as batched products over a scores scratch (attention-lanes.ts), where the device
+    // runs matmul_lanes; the scratch starts poisoned, so a skipped tile that is read shows.
+    for (const [causal, how_] of [[true, undefined], [false, undefined], [true, true], [true, false], [true, 'products'], [false, 'products']] as const) {
+      if (shape === DIAGONAL && how_ !== 'products') continue;
       const { B, T, C, NH } = shape;
-      const how = staged === undefined ? '' : staged ? ', staged' : ', direct reads';
+      const staged = how_ === 'products' ? undefined : how_;
+      const how = how_ === undefined ? '' : how_ === 'products' ? ', as products' : how_ ? ', staged' : ', direct reads';
+      const configOf = (gpu: Gpu): KernelConfig => {
+        const kc = defaultKernelConfig(gpu);
+        return how_ === 'products' ? { ...kc, matmul: { ...kc.matmul, lanes: lanesRun(gpu) } } : kc;
+      };
+      const scratchOf = (gpu: Gpu, backward: boolean) => (how_ === 'products'
+        ? { scratch: { p: poisoned(gpu, 'attP', [B, NH, T, T]), ...(backward ? { dp: poisoned(gpu, 'attDP', [B, NH, T, T]) } : {}) } }
+        : {});
 
       it(`forward out and lse, ${label(shape, causal)}${how}`, async () => {
         const gpu = await getTestGpu();
         const { seed, opts: o, qkv, out, lse } = inputs(shape, causal);
-        const opts = { ...o, staged };
+        const opts = { ...o, staged, ...scratchOf(gpu, false) };
         const gOut = poisoned(gpu, 'out', [B, T, C]);
         const gLse = poisoned(gpu, 'lse', [B, NH, T]);
         const dQkv = upload(gpu, 'qkv', [B, T, 3 * C], qkv);
-        await run(gpu, [await attentionForward(gpu, defaultKernelConfig(gpu), gOut, gLse, dQkv, opts)]);
+        await run(gpu, await attentionForward(gpu, configOf(gpu), gOut, gLse, dQkv, opts));
         expectClose('attention_forward out', await download(gpu, gOut), out, FORWARD_TOL, seed);
         expectClose('attention_forward lse', await download(gpu, gLse), lse, LSE_TOL, seed);
         await checkGuards(gpu, gOut);
         await checkGuards(gpu, gLse);
       });
 
-      if (staged === undefined) it(`probs, ${label(shape, causal)}`, async () => {
+      if (how_ === undefined) it(`probs, ${label(shape, causal)}`, async () => {
         const gpu = await getTestGpu();
         const { seed, opts, qkv, lse } = inputs(shape, causal);
         const lse32 = f32(lse);
@@ -102,7 +121,7 @@ describe('attention kernels', () => {
       it(`backward dq, dk, dv, ${label(shape, causal)}${how}`, async () => {
         const gpu = await getTestGpu();
         const { seed, rng, opts: o, qkv, out, lse } = inputs(shape, causal);
-        const opts = { ...o, staged };
+        const opts = { ...o, staged, ...scratchOf(gpu, true) };
         // The kernels read the forward's saved out and lse as float32: so does the reference.
         const out32 = f32(out);
         const lse32 = f32(lse);
@@ -114,7 +133,7 @@ describe('attention kernels', () => {
         const gD = poisoned(gpu, 'scratchD', [B, NH, T]);
         const dispatches = await attentionBackward(
           gpu,
-          defaultKernelConfig(gpu),
+          configOf(gpu),
           gDqkv,
           upload(gpu, 'dout', [B, T, C], dout),
           upload(gpu, 'qkv', [B, T, 3 * C], qkv),
@@ -158,17 +177,20 @@ describe('attention kernels', () => {
       const [part, c] = [Math.floor((e % (3 * C)) / C), e % C];
       return part === 0 ? 0.1 * x - 30 * u[c] : part === 1 ? 0.1 * x + u[c] : x;
     }));
-    for (const causal of [true, false]) {
-      const opts = { nHead: NH, causal };
+    for (const [causal, products] of [[true, false], [false, false], [true, true], [false, true]] as const) {
+      const kc = defaultKernelConfig(gpu);
+      const config = products ? { ...kc, matmul: { ...kc.matmul, lanes: lanesRun(gpu) } } : kc;
+      const scratch = products ? { scratch: { p: poisoned(gpu, 'attP', [B, NH, T, T]) } } : {};
+      const opts = { nHead: NH, causal, ...scratch };
       const out = new Float64Array(B * T * C);
       const lse = new Float64Array(B * NH * T);
       ref.attentionForward(out, lse, qkv, B, T, C, opts);
       expect(Math.max(...lse), `seed ${seed}: some row's scores are not below −90`).toBeLessThan(-90);
       const gOut = poisoned(gpu, 'out', [B, T, C]);
       const gLse = poisoned(gpu, 'lse', [B, NH, T]);
-      await run(gpu, [await attentionForward(gpu, defaultKernelConfig(gpu), gOut, gLse, upload(gpu, 'qkv', [B, T, 3 * C], qkv), opts)]);
-      expectClose(`attention_forward out (causal=${causal})`, await download(gpu, gOut), out, LARGE_SCORE_TOL, seed);
-      expectClose(`attention_forward lse (causal=${causal})`, await download(gpu, gLse), lse, LARGE_SCORE_TOL, seed);
+      await run(gpu, await attentionForward(gpu, config, gOut, gLse, upload(gpu, 'qkv', [B, T, 3 * C], qkv), opts));
+      expectClose(`attention_forward out (causal=${causal}, products=${products})`, await download(gpu, gOut), out, LARGE_SCORE_TOL, seed);
+      expectClose(`attention_forward lse (causal=${causal}, products=${products})`, await download(gpu, gLse), lse, LARGE_SCORE_TOL, seed);
       await checkGuards(gpu, gOut);
       await checkGuards(gpu, gLse);
     }

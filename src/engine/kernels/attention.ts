@@ -7,6 +7,7 @@ import { ShapeError } from '../gpu/errors';
 import { expectDtype, expectShape, type Tensor } from '../gpu/tensor';
 import type { KernelConfig } from './config';
 import { shaderSource } from './shaders';
+import { attentionBackwardLanes, attentionForwardLanes } from './attention-lanes';
 
 const shader = shaderSource('attention.wgsl');
 const backwardShader = shaderSource('attention_backward.wgsl');
@@ -48,7 +49,23 @@ export interface AttentionOpts {
   causal: boolean;
   /** Stage keys (or queries) in workgroup memory; default: see attentionStaged. */
   staged?: boolean;
+  /**
+   * (B, NH, T, T) scratch for the scores (p; and dp for the backward): with it, a
+   * configuration that runs matmul_lanes computes attention as batched products
+   * (attention-lanes.ts) instead of the flash kernels. Plans have one when
+   * core/activations' attentionProductsFit says so.
+   */
+  scratch?: { p: Tensor; dp?: Tensor };
 }
+
+/** Whether attention runs as products: the configuration runs matmul_lanes and there is a scratch. */
+const products = (kernelConfig: KernelConfig, d: Dims, opts: AttentionOpts, what: string, backward: boolean): boolean => {
+  if (!kernelConfig.matmul.lanes || !opts.scratch || (backward && !opts.scratch.dp)) return false;
+  const shape = [d.B, d.NH, d.T, d.T];
+  expectF32(what, opts.scratch.p, shape);
+  if (backward) expectF32(what, opts.scratch.dp!, shape);
+  return true;
+};
 
 interface Dims {
   B: number;
@@ -104,15 +121,17 @@ const rowBlocks = (gpu: Gpu, d: Dims) => grid1d(gpu, d.B * d.NH * ceilDiv(d.T, R
  * out (B, T, C) = softmax(mask(q·kᵀ/√hs))·v per head, and lse (B, NH, T) = the natural
  * log-sum-exp of each row's scaled, masked scores (what the backward and probs need).
  */
-export function attentionForward(gpu: Gpu, kernelConfig: KernelConfig, out: Tensor, lse: Tensor, qkv: Tensor, opts: AttentionOpts): Promise<Dispatch> {
+export function attentionForward(gpu: Gpu, kernelConfig: KernelConfig, out: Tensor, lse: Tensor, qkv: Tensor,
+  opts: AttentionOpts): Promise<Dispatch[]> {
   const what = 'attentionForward';
   const d = dimsOf(what, qkv, opts);
   expectF32(what, out, [d.B, d.T, d.C]);
   expectF32(what, lse, [d.B, d.NH, d.T]);
+  if (products(kernelConfig, d, opts, what, false)) return attentionForwardLanes(gpu, d, out, lse, qkv, opts.scratch!.p, opts.causal);
   const u = params(gpu, d, opts.causal);
   const constants = attentionTiling(d.hs, attentionStaged(kernelConfig, d.hs, opts));
   return makeDispatch(gpu, 'attention_forward', { shader, entryPoint: 'attention_forward', constants },
-    [out, lse, qkv, null, null, null, null, u], rowBlocks(gpu, d));
+    [out, lse, qkv, null, null, null, null, u], rowBlocks(gpu, d)).then((x) => [x]);
 }
 
 /**
@@ -132,7 +151,8 @@ export function attentionProbs(gpu: Gpu, probs: Tensor, qkv: Tensor, lse: Tensor
 /**
  * The backward of attentionForward. dqkv (B, T, 3C) is OVERWRITTEN with dq | dk | dv (it is an
  * activation gradient: the c_attn backward consumes it). scratchD (B, NH, T) receives
- * D_i = dout_i·out_i. Three dispatches: D, then dq by query row, then dk and dv by key row.
+ * D_i = dout_i·out_i. Three dispatches: D, then dq by query row, then dk and dv by key row
+ * (or, as products with a scratch, D then attention-lanes.ts's seven).
  */
 export async function attentionBackward(
   gpu: Gpu,
@@ -153,11 +173,17 @@ export async function attentionBackward(
   expectF32(what, lse, [d.B, d.NH, d.T]);
   expectF32(what, scratchD, [d.B, d.NH, d.T]);
   const u = params(gpu, d, opts.causal);
+  const dDispatch = makeDispatch(gpu, 'attention_backward_d', { shader: backwardShader, entryPoint: 'attention_backward_d', constants: ELEMENTWISE },
+    [null, scratchD, null, null, dout, out, null, u], grid1d(gpu, ceilDiv(d.B * d.NH * d.T, WG)));
+  if (products(kernelConfig, d, opts, what, true)) {
+    const { p, dp } = opts.scratch!;
+    const [first, rest] = await Promise.all([dDispatch, attentionBackwardLanes(gpu, d, dqkv, dout, qkv, lse, scratchD, p, dp!, opts.causal)]);
+    return [first, ...rest];
+  }
   const tiled = [dqkv, null, qkv, lse, dout, null, scratchD, u];
   const constants = attentionTiling(d.hs, attentionStaged(kernelConfig, d.hs, opts));
   return Promise.all([
-    makeDispatch(gpu, 'attention_backward_d', { shader: backwardShader, entryPoint: 'attention_backward_d', constants: ELEMENTWISE },
-      [null, scratchD, null, null, dout, out, null, u], grid1d(gpu, ceilDiv(d.B * d.NH * d.T, WG))),
+    dDispatch,
     makeDispatch(gpu, 'attention_backward_dq', { shader: backwardShader, entryPoint: 'attention_backward_dq', constants },
       tiled, rowBlocks(gpu, d)),
     makeDispatch(gpu, 'attention_backward_dkv', { shader: backwardShader, entryPoint: 'attention_backward_dkv', constants },

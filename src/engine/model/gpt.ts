@@ -142,7 +142,7 @@ export class GptPlan {
     const gpu = this.gpu;
     const kc = this.kernelConfig;
     const a = (n: string) => this.act(n);
-    const attn = { nHead: c.nHead, causal: c.causal };
+    const attn = { nHead: c.nHead, causal: c.causal, ...this.attentionScratch() };
     // Every call is requested at once, so that their pipelines compile side by side; the
     // lists keep the order of the calls.
     const d: Promise<Dispatch | Dispatch[]>[] = [];
@@ -153,8 +153,8 @@ export class GptPlan {
       const la = (n: string) => a(`h${l}.${n}`);
       const block = blockForward(gpu, kc, this.weights, l, x, la, (atty, qkv) => {
         const calls = [attentionForward(gpu, kc, atty, la('lse'), qkv, attn)]; // (B,T,C), lse (B,NH,T)
-        if (this.opts.probs) calls.push(attentionProbs(gpu, la('probs'), qkv, la('lse'), attn)); // (B,NH,T,T)
-        return Promise.all(calls);
+        if (this.opts.probs) calls.push(attentionProbs(gpu, la('probs'), qkv, la('lse'), attn).then((p) => [p])); // (B,NH,T,T)
+        return Promise.all(calls).then((c) => c.flat());
       }, this.opts.half, this.opts.interventions ? this.blockInterventions(l) : undefined);
       d.push(block.then((b) => [...b.beforeAttention, ...b.fromAttention]));
       x = blockOutput(c, la);
@@ -185,7 +185,7 @@ export class GptPlan {
     const kc = this.kernelConfig;
     const a = (n: string) => this.act(n);
     const pre = c.norm === 'pre';
-    const attn = { nHead: c.nHead, causal: c.causal };
+    const attn = { nHead: c.nHead, causal: c.causal, ...this.attentionScratch() };
     const k = this.opts.gradAccumSteps ?? 1;
     const { B, T } = this.opts;
     // Every LayerNorm backward writes its partial sums to the one scratch of the table.
@@ -233,6 +233,12 @@ export class GptPlan {
     d.push(encoderBackward(gpu, this.g('transformer.wte.weight'), c.positions === 'learned' ? this.g('transformer.wpe.weight') : null,
       a('dres'), a('bucketOffsets'), a('bucketPositions'), { positions: c.positions }));
     return (await Promise.all(d)).flat();
+  }
+
+  /** The scores scratch of core/activations' attentionProductsFit, when this plan has one. */
+  private attentionScratch(): { scratch?: { p: Tensor; dp?: Tensor } } {
+    if (!this.t.has('attP')) return {};
+    return { scratch: { p: this.act('attP'), ...(this.t.has('attDP') ? { dp: this.act('attDP') } : {}) } };
   }
 
   destroy(): void {

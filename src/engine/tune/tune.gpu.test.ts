@@ -18,9 +18,11 @@ describe('tuneKernelConfig', () => {
     const fastest = timings.reduce((a, b) => (b.ms < a.ms ? b : a));
     expect(config).toEqual({ ...base, matmul: { ...base.matmul, tile: fastest.tile } });
     expect(base).toEqual(defaultKernelConfig(gpu));
-    // Products built with the tuned configuration start from its tile (a small one if it makes too few workgroups).
+    // Products built with the tuned configuration start from its tile (a small one if it makes
+    // too few workgroups) when it runs the tiled kernel rather than matmul_lanes.
     const t = (shape: number[]) => poisoned(gpu, 't', shape);
-    const d = await matmulForward(gpu, config, t([1024, 256]), t([1024, 32]), t([256, 32]), null);
+    const tiled = { ...config, matmul: { ...config.matmul, lanes: false } };
+    const d = await matmulForward(gpu, tiled, t([1024, 256]), t([1024, 32]), t([256, 32]), null);
     const expected = tileForShape(config.matmul, 1024, 256);
     expect(d.workgroups).toEqual([workgroupsOf(expected, 1024, 256), 1, 1]);
   });

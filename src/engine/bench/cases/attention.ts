@@ -68,7 +68,7 @@ const destroy = (...ts: Tensor[]) => ts.forEach((t) => t.buffer.destroy());
 /** Runs the forward once so that the backward and probs read a real out and lse. */
 async function primeForward(gpu: Gpu, kernelConfig: KernelConfig, b: Buffers, nHead: number): Promise<void> {
   const enc = gpu.device.createCommandEncoder();
-  recordPass(enc, [await attentionForward(gpu, kernelConfig, b.out, b.lse, b.qkv, { nHead, causal: true })]);
+  recordPass(enc, await attentionForward(gpu, kernelConfig, b.out, b.lse, b.qkv, { nHead, causal: true }));
   gpu.device.queue.submit([enc.finish()]);
   await gpu.device.queue.onSubmittedWorkDone();
 }
@@ -83,9 +83,9 @@ function forwardCase(s: Size, staged?: boolean): BenchCase {
     baseline: staged === undefined ? undefined : `attention_forward ${sizeLabel(s)}`,
     async setup(gpu: Gpu, kernelConfig: KernelConfig): Promise<BenchSetup> {
       const b = allocate(gpu, s);
-      const d = await attentionForward(gpu, kernelConfig, b.out, b.lse, b.qkv, { nHead: s.NH, causal: true, staged });
+      const dispatches = await attentionForward(gpu, kernelConfig, b.out, b.lse, b.qkv, { nHead: s.NH, causal: true, staged });
       const hs = s.C / s.NH;
-      return { dispatches: [d], flops: 4 * s.B * s.NH * causalPairs(s.T) * hs, dispose: () => destroy(...Object.values(b)) };
+      return { dispatches, flops: 4 * s.B * s.NH * causalPairs(s.T) * hs, dispose: () => destroy(...Object.values(b)) };
     },
   };
 }
