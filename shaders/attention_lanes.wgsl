@@ -4,8 +4,7 @@
 // 8-row tile, over every (batch, head) pair z = b·NH + h with its own operand offsets:
 //
 //   forward    S = q·kᵀ            → P = softmax(scale·S) (masked), lse    O = P·v
-//   backward   S = q·kᵀ            → P = exp(scale·S − lse) (masked)
-//              dP = dout·vᵀ        → dS = scale · P ∘ (dP − D)
+//   backward   S = q·kᵀ, dP = dout·vᵀ → P = exp(scale·S − lse), dS = scale · P ∘ (dP − D) (masked)
 //              dq = dS·k           dk = dSᵀ·q           dv = Pᵀ·dout
 //
 // The flash kernels (attention.wgsl) never hold a T×T matrix; on SwiftShader their per-row
@@ -220,19 +219,9 @@ fn attention_softmax(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups)
   }
 }
 
-// The backward's P from its recomputed scores and the forward's lse.
-@compute @workgroup_size(WG)
-fn attention_reprob(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let e = gid.x + gid.y * nwg.x * WG;
-  if (e >= rp.rows * rp.T) {
-    return;
-  }
-  let r = e / rp.T;
-  rs[e] = select(0.0, exp(rs[e] * rp.scale - rlse[r]), e % rp.T < visible(r % rp.T));
-}
-
-// dS_ij = scale · P_ij (dP_ij − D_i), exactly 0 where the mask hides key j (whatever dP holds
-// there: its tile may not have been computed).
+// The backward's P_ij = exp(scale · S_ij − lse_i) from its recomputed scores (in place), and
+// dS_ij = scale · P_ij (dP_ij − D_i); both exactly 0 where the mask hides key j (whatever S
+// and dP hold there: their tiles may not have been computed).
 @compute @workgroup_size(WG)
 fn attention_dscores(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let e = gid.x + gid.y * nwg.x * WG;
@@ -240,5 +229,8 @@ fn attention_dscores(@builtin(global_invocation_id) gid: vec3u, @builtin(num_wor
     return;
   }
   let r = e / rp.T;
-  rdp[e] = select(0.0, rp.scale * rs[e] * (rdp[e] - rd[r]), e % rp.T < visible(r % rp.T));
+  let seen = e % rp.T < visible(r % rp.T);
+  let pij = select(0.0, exp(rs[e] * rp.scale - rlse[r]), seen);
+  rs[e] = pij;
+  rdp[e] = select(0.0, rp.scale * pij * (rdp[e] - rd[r]), seen);
 }

@@ -19,6 +19,13 @@
 // Rows and columns past the edge read a clamped (valid) index and are never stored, so the
 // loop over k has no bounds checks; the sum over k runs in order, one accumulator per output.
 
+// BIAS_GRAD (with TRANS_A: the weight gradient doutᵀ · inp, A = dout stored (K, M)): the
+// lanes already read every row of A in full, so the tiles of the first column block also add
+// row m's sum over k to dbias[m], which spares the bias gradient its own pass. Summed in
+// order of k, then added once, so it is deterministic.
+override BIAS_GRAD: bool = false;
+@group(0) @binding(7) var<storage, read_write> dbias: array<f32>;
+
 fn lane_a(m: u32, k: u32) -> f32 {
   if (TRANS_A) {
     return a[k * p.M + m];
@@ -65,9 +72,15 @@ fn matmul_lanes(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg:
 
   // acc[2r] and acc[2r + 1]: row m0 + r, columns j < 4 and j ≥ 4.
   var acc: array<vec4f, 16>;
+  var sa = 0.0;
+  var sb = 0.0;
   for (var k = 0u; k < p.K; k++) {
     let va = lane_a(ma, k);
     let vb = lane_a(mb, k);
+    if (BIAS_GRAD) {
+      sa += va;
+      sb += vb;
+    }
     let b0 = vec4f(lane_b(k, n0), lane_b(k, n1), lane_b(k, n2), lane_b(k, n3));
     let b1 = vec4f(lane_b(k, n4), lane_b(k, n5), lane_b(k, n6), lane_b(k, n7));
     let a0 = subgroupBroadcast(va, 0u);
@@ -94,6 +107,15 @@ fn matmul_lanes(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg:
     acc[13] += a6 * b1;
     acc[14] += a7 * b0;
     acc[15] += a7 * b1;
+  }
+
+  if (BIAS_GRAD && tile % p.tilesN == 0u) {
+    if (m0 + l < p.M) {
+      dbias[m0 + l] += sa;
+    }
+    if (m0 + 4u + l < p.M) {
+      dbias[m0 + 4u + l] += sb;
+    }
   }
 
   let blo = vec4f(load_bias(n), load_bias(n + 4u), load_bias(n + 8u), load_bias(n + 12u));

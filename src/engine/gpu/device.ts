@@ -122,14 +122,16 @@ export class Gpu {
 
   /**
    * A small zero-filled storage buffer to bind where a kernel's optional input ('read') or
-   * output ('read_write') is absent. Two distinct buffers: one dispatch may not bind the same
-   * buffer both read-only and writable.
+   * output ('read_write') is absent. Distinct buffers per access and slot: one dispatch may
+   * not bind the same buffer both read-only and writable, nor writable twice.
    */
-  dummyBuffer(access: 'read' | 'read_write' = 'read'): GPUBuffer {
-    let b = this.dummies.get(access);
+  dummyBuffer(access: 'read' | 'read_write' = 'read', slot = 0): GPUBuffer {
+    // Writable bindings of one bind group must not alias: a second unused one takes slot 1.
+    const key = `${access} ${slot}`;
+    let b = this.dummies.get(key);
     if (!b) {
-      b = this.deviceBuffers.create({ label: `dummy ${access}`, size: 256, usage: GPUBufferUsage.STORAGE });
-      this.dummies.set(access, b);
+      b = this.deviceBuffers.create({ label: `dummy ${key}`, size: 256, usage: GPUBufferUsage.STORAGE });
+      this.dummies.set(key, b);
     }
     return b;
   }

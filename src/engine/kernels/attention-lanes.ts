@@ -96,9 +96,9 @@ export function attentionForwardLanes(gpu: Gpu, d: AttentionDims, out: Tensor, l
 }
 
 /**
- * The backward after D (attention.ts's attention_backward_d): S = q·kᵀ and P = exp(scale·S −
- * lse) in `p`, dP = dout·vᵀ and dS = scale·P∘(dP − D) in `dp`, then dq = dS·k, dk = dSᵀ·q and
- * dv = Pᵀ·dout into dqkv (every element written).
+ * The backward after D (attention.ts's attention_backward_d): S = q·kᵀ into `p` and dP =
+ * dout·vᵀ into `dp`, then in one pass P = exp(scale·S − lse) in place and dS = scale·P∘(dP −
+ * D) over dP, then dq = dS·k, dk = dSᵀ·q and dv = Pᵀ·dout into dqkv (every element written).
  */
 export function attentionBackwardLanes(gpu: Gpu, d: AttentionDims, dqkv: Tensor, dout: Tensor, qkv: Tensor, lse: Tensor,
   scratchD: Tensor, p: Tensor, dp: Tensor, causal: boolean): Promise<Dispatch[]> {
@@ -111,12 +111,10 @@ export function attentionBackwardLanes(gpu: Gpu, d: AttentionDims, dqkv: Tensor,
   return Promise.all([
     bmm(gpu, d, { label: 'attention_scores', M: T, N: T, K: hs, a: o.qkv(qkv, 0), b: o.qkv(qkv, 1), c: o.scores(p),
       transA: false, transB: true, causal: skipAbove }),
-    makeDispatch(gpu, 'attention_reprob', { shader, entryPoint: 'attention_reprob', constants: { WG } },
-      [null, null, null, null, p, lse, null, null, rows], elements),
     bmm(gpu, d, { label: 'attention_dprobs', M: T, N: T, K: hs, a: o.btc(dout), b: o.qkv(qkv, 2), c: o.scores(dp),
       transA: false, transB: true, causal: skipAbove }),
     makeDispatch(gpu, 'attention_dscores', { shader, entryPoint: 'attention_dscores', constants: { WG } },
-      [null, null, null, null, p, null, dp, scratchD, rows], elements),
+      [null, null, null, null, p, lse, dp, scratchD, rows], elements),
     bmm(gpu, d, { label: 'attention_dq', M: T, N: hs, K: T, a: o.scores(dp), b: o.qkv(qkv, 1), c: o.qkv(dqkv, 0),
       transA: false, transB: false, causal: toDiagonal }),
     bmm(gpu, d, { label: 'attention_dk', M: T, N: hs, K: T, a: o.scores(dp), b: o.qkv(qkv, 0), c: o.qkv(dqkv, 1),

@@ -74,6 +74,8 @@ interface Product {
   epilogue: Epilogue;
   tile?: MatmulTile;
   halfB?: HalfView;
+  /** matmul_lanes with transA only: also dbias (M) += each row of A summed over k. */
+  biasGrad?: Tensor;
 }
 
 /** The epilogue's bindings (aux, out2) and overrides. */
@@ -106,7 +108,7 @@ function product(gpu: Gpu, kernelConfig: KernelConfig, label: string, c: Tensor,
   const common = { TRANS_A: Number(d.transA), TRANS_B: Number(d.transB), HAS_BIAS: Number(bias !== null),
     B_F16: Number(d.halfB !== undefined), ...ep.constants };
   // Unused optional inputs are still statically referenced by the kernel, so something must be bound.
-  const bind = (u: GPUBuffer) => [c, a, d.halfB?.buffer ?? b, bias ?? gpu.dummyBuffer(), u, ep.aux, ep.out2];
+  const bind = (u: GPUBuffer): (Tensor | GPUBuffer | null)[] => [c, a, d.halfB?.buffer ?? b, bias ?? gpu.dummyBuffer(), u, ep.aux, ep.out2];
   const boff = d.halfB?.elemOffset ?? 0;
   if (d.M <= ROWS_MAX && !d.transA) {
     const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', 0], ['u32', boff]]);
@@ -116,8 +118,8 @@ function product(gpu: Gpu, kernelConfig: KernelConfig, label: string, c: Tensor,
   if (!d.tile && kernelConfig.matmul.lanes) {
     const tilesN = ceilDiv(d.N, LANES_TILE.BN);
     const u = createUniform(gpu, `${label}.params`, [['u32', d.M], ['u32', d.N], ['u32', d.K], ['u32', tilesN], ['u32', boff]]);
-    return makeDispatch(gpu, label, { shader: lanesShader, entryPoint: 'matmul_lanes', constants: common },
-      bind(u), grid1d(gpu, ceilDiv(d.M, LANES_TILE.BM) * tilesN));
+    return makeDispatch(gpu, label, { shader: lanesShader, entryPoint: 'matmul_lanes', constants: { ...common, BIAS_GRAD: Number(!!d.biasGrad) } },
+      [...bind(u), d.biasGrad ?? gpu.dummyBuffer('read_write', 1)], grid1d(gpu, ceilDiv(d.M, LANES_TILE.BM) * tilesN));
   }
   const tile = d.tile ?? tileForShape(kernelConfig.matmul, d.M, d.N);
   const tilesN = ceilDiv(d.N, tile.BN);
@@ -165,7 +167,7 @@ export function matmulForward(
 /**
  * The backward of matmulForward: dinp = dout · weight (+= with accumulateDinp; times act′(pre)
  * with activationBackward), dweight += doutᵀ · inp, dbias += Σ_rows dout (when dbias is
- * given). Deterministic.
+ * given; summed by the dweight product under matmul_lanes, else its own pass). Deterministic.
  */
 export async function matmulBackward(
   gpu: Gpu,
@@ -187,13 +189,16 @@ export async function matmulBackward(
   const dinpEpilogue: Epilogue = opts.activationBackward
     ? { kind: 'activationBackward', ...opts.activationBackward }
     : { kind: 'none', accumulate: opts.accumulateDinp ?? false };
-  const dispatches = [
-    await product(gpu, kernelConfig, 'matmul_backward_dinp', dinp, dout, weight, null,
+  // matmul_lanes sums dbias while it computes dweight (it reads every row of dout in full).
+  const fuseBias = dbias !== null && kernelConfig.matmul.lanes && !opts.tile;
+  const dispatches = await Promise.all([
+    product(gpu, kernelConfig, 'matmul_backward_dinp', dinp, dout, weight, null,
       { M: BT, N: C, K: OC, transA: false, transB: false, epilogue: dinpEpilogue, tile: opts.tile }),
-    await product(gpu, kernelConfig, 'matmul_backward_dweight', dweight, dout, inp, null,
-      { M: OC, N: C, K: BT, transA: true, transB: false, epilogue: { kind: 'none', accumulate: true }, tile: opts.tile }),
-  ];
-  if (dbias) {
+    product(gpu, kernelConfig, 'matmul_backward_dweight', dweight, dout, inp, null,
+      { M: OC, N: C, K: BT, transA: true, transB: false, epilogue: { kind: 'none', accumulate: true }, tile: opts.tile,
+        ...(fuseBias ? { biasGrad: dbias } : {}) }),
+  ]);
+  if (dbias && !fuseBias) {
     const u = createUniform(gpu, 'matmul_backward_dbias.params', [['u32', BT], ['u32', OC], ['u32', 0], ['u32', 0], ['u32', 0]]);
     dispatches.push(await makeDispatch(gpu, 'matmul_backward_dbias',
       { shader, entryPoint: 'matmul_bias_backward', constants: BIAS },

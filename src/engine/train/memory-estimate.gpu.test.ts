@@ -48,6 +48,7 @@ describe('memory estimate against the buffer ledger', () => {
       const ledger = gpu.ledger;
       gpu.dummyBuffer('read');
       gpu.dummyBuffer('read_write'); // the device's own, made once: not this session's
+      gpu.dummyBuffer('read_write', 1);
       const before = ledger.liveBytes();
       ledger.resetPeak();
 
