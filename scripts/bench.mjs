@@ -105,7 +105,11 @@ for (const [key, title] of Object.entries(titles)) {
   console.log(`\n${title}`);
   console.table(rows);
 }
-if (report.firstStep) console.log(`\nTime to the first step (${report.firstStep.model}, nothing compiled): ${report.firstStep.firstStepMs.toFixed(0)} ms; the same shapes again: ${report.firstStep.rebuildMs.toFixed(0)} ms`);
+if (report.firstStep) {
+  const f = report.firstStep;
+  console.log(`\nTime to the first step (${f.model}, nothing compiled): ${f.firstStepMs.toFixed(0)} ms; ` +
+    `building one pipeline at a time: ${f.serialFirstStepMs.toFixed(0)} ms; the same shapes again: ${f.rebuildMs.toFixed(0)} ms`);
+}
 if (Object.keys(report.matmulVsPlainBySize).length) console.log('matmulVsPlain by size (plain time / tiled time):', report.matmulVsPlainBySize);
 if (baseline) {
   console.log(`\nTraining against ${baseline.commit.slice(0, 7)} (medians of ${baseline.rounds} alternating rounds):`);

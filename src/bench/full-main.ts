@@ -53,7 +53,10 @@ async function main(): Promise<void> {
   const start = performance.now();
   // First, before this page has compiled anything.
   const firstStep = only.has('firststep') ? await benchFirstStep(REFERENCE) : null;
-  if (firstStep) console.log(`first step ${firstStep.model}: ${firstStep.firstStepMs.toFixed(0)} ms (${firstStep.pipelines} pipelines), again ${firstStep.rebuildMs.toFixed(0)} ms`);
+  if (firstStep) {
+    console.log(`first step ${firstStep.model}: ${firstStep.firstStepMs.toFixed(0)} ms (${firstStep.pipelines} pipelines), again ${firstStep.rebuildMs.toFixed(0)} ms, ` +
+      `one pipeline at a time ${firstStep.serialFirstStepMs.toFixed(0)} ms`);
+  }
   const gpu = await acquireGpu();
   const adapter = describeAdapter(gpu.adapter);
   console.log(`adapter: ${adapter}`);

@@ -1,7 +1,9 @@
 // Time to the first step, as a user meets it: from pressing Train with no model built (the
 // trainer created: shader compiles, buffers, weights uploaded) to the first step's loss read
 // back. Measured on a device that has compiled nothing yet, then again on the same device
-// (a rebuild with the same shapes: pipelines come from its cache).
+// (a rebuild with the same shapes: pipelines come from its cache); and on another fresh
+// device that builds its pipelines one at a time, as they were built before they were
+// requested side by side (the before of the parallel builds).
 import { acquireGpu } from '../../engine/gpu/device';
 import { defaultKernelConfig } from '../../engine/tune/defaults';
 import { DEFAULT_TRAIN, type TrainSettings } from '../../core/settings';
@@ -10,7 +12,13 @@ import { configOf, sizeLabel, syntheticTokens } from '../../engine/bench/trainin
 import type { FirstStepResult, TrainSize } from './types';
 
 export async function benchFirstStep(size: TrainSize): Promise<FirstStepResult> {
-  const gpu = await acquireGpu(); // its own device: nothing compiled on it yet
+  const parallel = await onFreshDevice(size, false);
+  const serial = await onFreshDevice(size, true);
+  return { ...parallel, serialFirstStepMs: serial.firstStepMs };
+}
+
+async function onFreshDevice(size: TrainSize, serialPipelines: boolean): Promise<Omit<FirstStepResult, 'serialFirstStepMs'>> {
+  const gpu = await acquireGpu({ serialPipelines }); // its own device: nothing compiled on it yet
   try {
     const kernelConfig = defaultKernelConfig(gpu);
     const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: size.batchSize, blockSize: size.blockSize, warmupSteps: 0, maxSteps: 10, evalEvery: 0 };

@@ -47,6 +47,8 @@ export interface FirstStepResult {
   firstStepMs: number;
   /** The same again on the same device: pipelines reused from its cache. */
   rebuildMs: number;
+  /** As firstStepMs on a fresh device that builds one pipeline at a time (PipelineCache's serial). */
+  serialFirstStepMs: number;
   /** Pipelines the first build compiled. */
   pipelines: number;
 }

@@ -41,6 +41,8 @@ export interface AcquireOptions {
   powerPreference?: GPUPowerPreference;
   /** Overrides navigator.gpu, for tests of the error paths. */
   gpu?: GPU | undefined | null;
+  /** Build pipelines one at a time (PipelineCache's `serial`): the benchmark's "before". */
+  serialPipelines?: boolean;
 }
 
 /**
@@ -72,8 +74,9 @@ export class Gpu {
     readonly device: GPUDevice,
     readonly adapter: AdapterSummary,
     readonly features: ReadonlySet<string>,
+    serialPipelines = false,
   ) {
-    this.pipelines = new PipelineCache(device);
+    this.pipelines = new PipelineCache(device, serialPipelines);
     this.ledger = new BufferLedger(device);
     this.buffers = this.deviceBuffers = this.ledger.scope('device');
     this.lost = device.lost.then((info) => {
@@ -185,7 +188,7 @@ export async function acquireGpu(opts: AcquireOptions = {}): Promise<Gpu> {
     isFallback: Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter),
     ...subgroupSizes(info),
   };
-  return new Gpu(device, summary, new Set(device.features as unknown as Iterable<string>));
+  return new Gpu(device, summary, new Set(device.features as unknown as Iterable<string>), opts.serialPipelines ?? false);
 }
 
 function subgroupSizes(info: GPUAdapterInfo | undefined): Pick<AdapterSummary, 'subgroupMinSize' | 'subgroupMaxSize'> {

@@ -31,8 +31,15 @@ export interface PipelineSpec {
 export class PipelineCache {
   private modules = new Map<string, Promise<GPUShaderModule>>();
   private pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  /** With `serial`: the last build requested, which the next waits for. */
+  private tail: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly device: GPUDevice) {}
+  /**
+   * `serial` builds one pipeline at a time, in the order asked: how pipelines were built
+   * before they were requested side by side, kept for the benchmark's before/after of the
+   * time to the first step.
+   */
+  constructor(private readonly device: GPUDevice, private readonly serial = false) {}
 
   /** Number of distinct pipelines built so far. */
   get size(): number {
@@ -53,7 +60,13 @@ export class PipelineCache {
     )}`;
     let p = this.pipelines.get(key);
     if (!p) {
-      p = this.build(spec, constants);
+      if (this.serial) {
+        const built = this.tail.then(() => this.build(spec, constants));
+        this.tail = built.catch(() => undefined);
+        p = built;
+      } else {
+        p = this.build(spec, constants);
+      }
       this.pipelines.set(key, p);
       // A failed build is not cached: the caller may fix the source and try again.
       p.catch(() => this.pipelines.delete(key));
