@@ -1,7 +1,7 @@
 // "Benchmark this device" on the Device tab: run from the keyboard with one timed training
 // step (?benchSteps=1), its progress said as it goes, the results as tables, the report
-// copied as Markdown and JSON and downloaded; and the Run button held back, with the reason,
-// while training runs.
+// copied as Markdown and JSON and downloaded; Train held back while it measures; and the Run
+// button held back, with the reason, while training runs.
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { BLANK, openSection, trainTinyModel } from './helpers';
 
@@ -18,13 +18,14 @@ async function openDevicePage(browser: Browser, colorScheme: 'light' | 'dark' = 
   return page;
 }
 
-/** Runs the benchmark with the keyboard and waits for its tables. */
-async function runBenchmark(page: Page): Promise<void> {
+/** Runs the benchmark with the keyboard and waits for its tables; `during` runs while it measures. */
+async function runBenchmark(page: Page, during?: () => Promise<void>): Promise<void> {
   const section = page.getByRole('region', { name: 'Benchmark this device' });
   const run = section.getByRole('button', { name: 'Run the benchmark' });
   await run.focus();
   await page.keyboard.press('Enter');
   await expect(section.getByTestId('bench-progress')).toContainText(/Kernels \d of 9: /, { timeout: 30_000 });
+  if (during) await during();
   await expect(section.getByTestId('bench-kernels')).toBeVisible({ timeout: 180_000 });
 }
 
@@ -32,7 +33,13 @@ test('benchmarks the device and copies the report as Markdown and JSON', async (
   test.setTimeout(240_000);
   const page = await openDevicePage(browser);
   const section = page.getByRole('region', { name: 'Benchmark this device' });
-  await runBenchmark(page);
+  // While it measures, Train waits and says why.
+  await runBenchmark(page, async () => {
+    await openSection(page, 'Playground');
+    await expect(page.getByRole('button', { name: 'Train', exact: true })).toHaveAttribute('aria-disabled', 'true');
+    await expect(page.getByTestId('train-benchmarking')).toContainText('Training is paused while Benchmark this device runs');
+    await openSection(page, 'Device');
+  });
   await expect(section.getByTestId('bench-error')).toHaveCount(0);
   await expect(section.getByTestId('bench-progress')).toHaveText('Done: the results are below.');
 

@@ -98,6 +98,8 @@ export function TrainPanel({ status }: { status?: ReactNode }) {
   const stepOnce = useAppStore((s) => s.stepOnce);
   const reset = useAppStore((s) => s.reset);
   const { errors, flush } = useTrainDraft();
+  // The device benchmark measures training steps on the same device: a run waits for it.
+  const benchmarking = useAppStore((s) => s.benchmarkBusy);
   const running = trainState === 'running';
   const valid = Object.keys(errors).length === 0;
   // One request at a time from these buttons: a double-clicked Step would otherwise send two
@@ -105,7 +107,7 @@ export function TrainPanel({ status }: { status?: ReactNode }) {
   const inFlight = useRef(false);
   const [waiting, setWaiting] = useState(false);
   const send = (action: () => Promise<void>) => {
-    if (inFlight.current || !valid || !canRun(useAppStore.getState())) return;
+    if (inFlight.current || !valid || useAppStore.getState().benchmarkBusy || !canRun(useAppStore.getState())) return;
     flush();
     inFlight.current = true;
     setWaiting(true);
@@ -122,7 +124,7 @@ export function TrainPanel({ status }: { status?: ReactNode }) {
     void reset();
   };
 
-  const canTrain = !waiting && valid && canRun({ trainState, step, train, modelBusy: busy, dataBusy: false });
+  const canTrain = !waiting && valid && !benchmarking && canRun({ trainState, step, train, modelBusy: busy, dataBusy: false });
   // Errors caused elsewhere are shown by their own panel; here, only where to look.
   const elsewhere = busy ? null : dataError || modelError?.field === 'text' ? 'Data' : modelError && modelError.field !== 'train' ? 'Model' : null;
 
@@ -158,6 +160,11 @@ export function TrainPanel({ status }: { status?: ReactNode }) {
           </p>
         )}
         {!valid && <p className="train-elsewhere">Fix the hyperparameters marked under Settings to train.</p>}
+        {benchmarking && (
+          <p className="train-elsewhere" data-testid="train-benchmarking">
+            Training is paused while Benchmark this device runs on the Device tab.
+          </p>
+        )}
         <StatsReadout maxSteps={train.maxSteps} step={step} stalled={trainState === 'diverged'} />
         <LossChart />
         {status && <div className="train-run-status">{status}</div>}
