@@ -1,3 +1,4 @@
+// requires: lanes_block.wgsl
 // Attention as batched products, for software adapters with subgroups of 4 lanes (composed
 // with `enable subgroups;`), when a (B, NH, T, T) scratch is small enough to hold the scores
 // (kernels/attention.ts). The products run like matmul_lanes.wgsl, one subgroup of 4 lanes per
@@ -127,33 +128,11 @@ fn attention_bmm(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg
     let va = mm_a(abase, ma_, k);
     let vb = mm_a(abase, mb_, k);
     let b0 = vec4f(mm_b(bbase, k, n0), mm_b(bbase, k, n1), mm_b(bbase, k, n2), mm_b(bbase, k, n3));
-    let a0 = subgroupBroadcast(va, 0u);
-    let a1 = subgroupBroadcast(va, 1u);
-    let a2 = subgroupBroadcast(va, 2u);
-    let a3 = subgroupBroadcast(va, 3u);
-    let a4 = subgroupBroadcast(vb, 0u);
-    let a5 = subgroupBroadcast(vb, 1u);
-    let a6 = subgroupBroadcast(vb, 2u);
-    let a7 = subgroupBroadcast(vb, 3u);
-    acc[0] += a0 * b0;
-    acc[2] += a1 * b0;
-    acc[4] += a2 * b0;
-    acc[6] += a3 * b0;
-    acc[8] += a4 * b0;
-    acc[10] += a5 * b0;
-    acc[12] += a6 * b0;
-    acc[14] += a7 * b0;
+    var b1 = vec4f(0.0);
     if (RN == 8u) {
-      let b1 = vec4f(mm_b(bbase, k, n4), mm_b(bbase, k, n5), mm_b(bbase, k, n6), mm_b(bbase, k, n7));
-      acc[1] += a0 * b1;
-      acc[3] += a1 * b1;
-      acc[5] += a2 * b1;
-      acc[7] += a3 * b1;
-      acc[9] += a4 * b1;
-      acc[11] += a5 * b1;
-      acc[13] += a6 * b1;
-      acc[15] += a7 * b1;
+      b1 = vec4f(mm_b(bbase, k, n4), mm_b(bbase, k, n5), mm_b(bbase, k, n6), mm_b(bbase, k, n7));
     }
+    lanes_step(&acc, va, vb, b0, b1, RN == 8u);
   }
   // Written out: a loop would index acc at run time, which moves it to memory.
   mm_store(cbase, m0, n, acc[0], acc[1]);

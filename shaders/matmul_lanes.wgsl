@@ -1,4 +1,4 @@
-// requires: matmul.wgsl
+// requires: matmul.wgsl, lanes_block.wgsl
 // The product of matmul.wgsl (same bindings, operand layouts, f16 weights, bias and
 // epilogues) for a workgroup that is one subgroup of 4 lanes, with no workgroup memory and no
 // barrier: composed with `enable subgroups;` (kernels/shaders.ts) and chosen for software
@@ -83,30 +83,7 @@ fn matmul_lanes(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg:
     }
     let b0 = vec4f(lane_b(k, n0), lane_b(k, n1), lane_b(k, n2), lane_b(k, n3));
     let b1 = vec4f(lane_b(k, n4), lane_b(k, n5), lane_b(k, n6), lane_b(k, n7));
-    let a0 = subgroupBroadcast(va, 0u);
-    let a1 = subgroupBroadcast(va, 1u);
-    let a2 = subgroupBroadcast(va, 2u);
-    let a3 = subgroupBroadcast(va, 3u);
-    let a4 = subgroupBroadcast(vb, 0u);
-    let a5 = subgroupBroadcast(vb, 1u);
-    let a6 = subgroupBroadcast(vb, 2u);
-    let a7 = subgroupBroadcast(vb, 3u);
-    acc[0] += a0 * b0;
-    acc[1] += a0 * b1;
-    acc[2] += a1 * b0;
-    acc[3] += a1 * b1;
-    acc[4] += a2 * b0;
-    acc[5] += a2 * b1;
-    acc[6] += a3 * b0;
-    acc[7] += a3 * b1;
-    acc[8] += a4 * b0;
-    acc[9] += a4 * b1;
-    acc[10] += a5 * b0;
-    acc[11] += a5 * b1;
-    acc[12] += a6 * b0;
-    acc[13] += a6 * b1;
-    acc[14] += a7 * b0;
-    acc[15] += a7 * b1;
+    lanes_step(&acc, va, vb, b0, b1, true);
   }
 
   if (BIAS_GRAD && tile % p.tilesN == 0u) {
