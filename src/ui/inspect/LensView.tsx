@@ -1,9 +1,8 @@
 // Logit lens: the residual stream read out through the final LayerNorm and the unembedding
 // after every layer, at one position of a prompt: where in the stack the answer appears.
 import type { LensReport } from '../../core/inspect';
-import { useAppStore } from '../../state/store';
 import { formatProb } from '../sample/format';
-import { MeasuredNote, PromptAtPosition, useSamplePrompt, ViewSection } from './common';
+import { MeasuredNote, PromptAtPosition, usePromptAtPosition, ViewSection } from './common';
 import { probCellTint } from './scales';
 
 export function LensView() {
@@ -19,36 +18,13 @@ export function LensView() {
 }
 
 function LensBody() {
-  const view = useAppStore((s) => s.inspect.lens);
-  const stored = useAppStore((s) => s.inspectInputs.lensPrompt);
-  const samplePrompt = useSamplePrompt();
-  const setInputs = useAppStore((s) => s.setInspectInputs);
-  const run = useAppStore((s) => s.runInspect);
-  const setError = useAppStore((s) => s.setInspectError);
-  const prompt = stored ?? samplePrompt;
-  const report = view.result;
-  // The chips are the tokens of the prompt last run: for another prompt, Run first.
-  const chipsApply = report !== null && view.query?.prompt === prompt;
-
-  const go = (position: number) => {
-    if (prompt === '') {
-      setError('lens', { field: 'prompt', message: 'Type a prompt to read the predictions at.' });
-      return;
-    }
-    void run({ kind: 'lens', prompt, position });
-  };
+  const { view, report, promptProps } = usePromptAtPosition('lens', 'lensPrompt', 'Type a prompt to read the predictions at.');
 
   return (
     <>
       <PromptAtPosition
         name="lens"
-        prompt={prompt}
-        edited={stored !== null}
-        onChange={(v) => setInputs({ lensPrompt: v })}
-        go={go}
-        busy={view.busy}
-        error={view.error}
-        shown={chipsApply && report ? report : null}
+        {...promptProps}
         promptLabel="Lens prompt"
         chipsLabel="Position to read the predictions at"
       />

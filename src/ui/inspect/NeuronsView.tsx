@@ -2,7 +2,7 @@
 // lists the validation-text contexts that drive it hardest, its token marked.
 import type { NeuronReport, NeuronsAtReport } from '../../core/inspect';
 import { useAppStore } from '../../state/store';
-import { MeasuredNote, PromptAtPosition, useSamplePrompt, ViewError, ViewSection } from './common';
+import { MeasuredNote, PromptAtPosition, usePromptAtPosition, ViewError, ViewSection } from './common';
 import { formatValue } from './table';
 import { tokenText } from './text';
 
@@ -19,37 +19,15 @@ export function NeuronsView() {
 }
 
 function NeuronsBody() {
-  const view = useAppStore((s) => s.inspect.neuronsAt);
+  const { view, report, run, promptProps } = usePromptAtPosition('neuronsAt', 'neuronsPrompt', 'Type a prompt to look at.');
   const neuron = useAppStore((s) => s.inspect.neuron);
-  const stored = useAppStore((s) => s.inspectInputs.neuronsPrompt);
-  const samplePrompt = useSamplePrompt();
-  const setInputs = useAppStore((s) => s.setInspectInputs);
-  const run = useAppStore((s) => s.runInspect);
-  const setError = useAppStore((s) => s.setInspectError);
-  const prompt = stored ?? samplePrompt;
-  const report = view.result;
-  const chipsApply = report !== null && view.query?.prompt === prompt;
-
-  const go = (position: number) => {
-    if (prompt === '') {
-      setError('neuronsAt', { field: 'prompt', message: 'Type a prompt to look at.' });
-      return;
-    }
-    void run({ kind: 'neuronsAt', prompt, position });
-  };
   const picked = neuron.query ? { layer: neuron.query.layer, index: neuron.query.index } : null;
 
   return (
     <>
       <PromptAtPosition
         name="neurons"
-        prompt={prompt}
-        edited={stored !== null}
-        onChange={(v) => setInputs({ neuronsPrompt: v })}
-        go={go}
-        busy={view.busy}
-        error={view.error}
-        shown={chipsApply && report ? report : null}
+        {...promptProps}
         promptLabel="Neurons prompt"
         chipsLabel="Position to look at"
       />

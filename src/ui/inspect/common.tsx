@@ -3,7 +3,7 @@
 // short list of bars for predictions, and the line saying what a result was measured on.
 import { useId, type ReactNode } from 'react';
 import type { Prediction } from '../../core/inspect';
-import type { InspectError, InspectKind, InspectView } from '../../state/slices/inspect';
+import type { InspectError, InspectInputs, InspectKind, InspectView, QueryOf } from '../../state/slices/inspect';
 import { useAppStore } from '../../state/store';
 import { FieldError } from '../controls/controls';
 import { formatProb } from '../sample/format';
@@ -125,6 +125,48 @@ export function PredictionBars({ items, label, testId }: { items: readonly Predi
 
 /** The Sample panel's prompt, the default text of the views that take one. */
 export const useSamplePrompt = () => useAppStore((s) => s.prompt);
+
+/** The views that run at one position of a prompt, and the field that holds each one's prompt. */
+type PromptViews = { lens: 'lensPrompt'; neuronsAt: 'neuronsPrompt' };
+
+/**
+ * The state of a view that runs at a position of a prompt (the logit lens, the neurons): its
+ * prompt (the Sample panel's until edited), its last report, and the props of its
+ * PromptAtPosition (but for the names). `emptyMessage` is said when the prompt is empty.
+ */
+export function usePromptAtPosition<K extends keyof PromptViews>(kind: K, input: PromptViews[K], emptyMessage: string) {
+  const view = useAppStore((s) => s.inspect[kind]) as InspectView<K>;
+  const stored = useAppStore((s) => s.inspectInputs[input]);
+  const samplePrompt = useSamplePrompt();
+  const setInputs = useAppStore((s) => s.setInspectInputs);
+  const run = useAppStore((s) => s.runInspect);
+  const setError = useAppStore((s) => s.setInspectError);
+  const prompt = stored ?? samplePrompt;
+  const report = view.result;
+  // The chips are the tokens of the prompt last run: for another prompt, Run first.
+  const chipsApply = report !== null && (view.query as { prompt: string } | null)?.prompt === prompt;
+  const go = (position: number) => {
+    if (prompt === '') {
+      setError(kind, { field: 'prompt', message: emptyMessage });
+      return;
+    }
+    void run({ kind, prompt, position } as QueryOf<K>);
+  };
+  return {
+    view,
+    report,
+    run,
+    promptProps: {
+      prompt,
+      edited: stored !== null,
+      onChange: (v: string) => setInputs({ [input]: v } as Partial<InspectInputs>),
+      go,
+      busy: view.busy,
+      error: view.error,
+      shown: chipsApply && report ? report : null,
+    },
+  };
+}
 
 interface PromptAreaProps {
   label: string;
