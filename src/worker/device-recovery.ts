@@ -87,9 +87,11 @@ export class DeviceRecovery {
     const model = this.host.modelOn(lost.device);
     // Taken now, before anything can change it, so that the step announced is the one restored.
     const state = model?.lastGoodOnCpu ?? this.kept?.state ?? null;
+    // The loop is stopped before the page hears of the loss: a step it reports on its way out
+    // would otherwise move the step shown forward again after the page went back to `state`.
+    if (model && state) await this.host.stopLoop();
     if (recovering) this.host.emit({ type: 'device-lost', error: toWireError(error), recovery: 'restoring', step: state?.step ?? null });
     if (model && state) {
-      await this.host.stopLoop();
       this.kept = { state, restoring: null };
       this.host.setModel(null);
       model.destroy();

@@ -23,8 +23,15 @@ export function useTrainStats<T extends HTMLElement>(maxSteps: number, fallbackS
     };
     render();
     let raf = 0;
-    const unsubscribe = metricsStore.subscribe(() => {
-      if (!raf) raf = requestAnimationFrame(() => ((raf = 0), render()));
+    const unsubscribe = metricsStore.subscribe((now, before) => {
+      // A run sent back to an earlier step (a restore) is written at once: frames can stall
+      // for seconds while a new device compiles its kernels, and the step shown must not
+      // say the lost one meanwhile. New steps wait for a frame.
+      if (now.steps.length < before.steps.length) {
+        cancelAnimationFrame(raf);
+        raf = 0;
+        render();
+      } else if (!raf) raf = requestAnimationFrame(() => ((raf = 0), render()));
     });
     return () => {
       cancelAnimationFrame(raf);
