@@ -22,7 +22,8 @@
 // in workgroup memory; each invocation keeps an 8×8 block of outputs in registers as vec4s,
 // so one staged value feeds eight multiply-adds (a 4×4 block for small products).
 // Out-of-range operand elements are staged as zeros, which makes partial tiles at every edge
-// (M, N and K) exact; only the final store needs bounds checks.
+// (M, N and K) exact; only the final store needs bounds checks. Every kernel here and in
+// matmul_lanes.wgsl sums each output over k in order with fma, so they give the same bits.
 //
 // Why scalar staged reads, strided columns and a hand-unrolled 8×8 block: on SwiftShader (our
 // CI and no-GPU machines) a workgroup memory read costs one vector load when the invocations
@@ -215,10 +216,10 @@ fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: 
       let a1 = As[ai + ra];
       let a2 = As[ai + 2u * ra];
       let a3 = As[ai + 3u * ra];
-      acc[0] += a0 * b0;
-      acc[2] += a1 * b0;
-      acc[4] += a2 * b0;
-      acc[6] += a3 * b0;
+      acc[0] = fma(vec4f(a0), b0, acc[0]);
+      acc[2] = fma(vec4f(a1), b0, acc[2]);
+      acc[4] = fma(vec4f(a2), b0, acc[4]);
+      acc[6] = fma(vec4f(a3), b0, acc[6]);
       var a4 = 0.0;
       var a5 = 0.0;
       var a6 = 0.0;
@@ -228,22 +229,22 @@ fn matmul(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: 
         a5 = As[ai + 5u * ra];
         a6 = As[ai + 6u * ra];
         a7 = As[ai + 7u * ra];
-        acc[8] += a4 * b0;
-        acc[10] += a5 * b0;
-        acc[12] += a6 * b0;
-        acc[14] += a7 * b0;
+        acc[8] = fma(vec4f(a4), b0, acc[8]);
+        acc[10] = fma(vec4f(a5), b0, acc[10]);
+        acc[12] = fma(vec4f(a6), b0, acc[12]);
+        acc[14] = fma(vec4f(a7), b0, acc[14]);
       }
       if (RN == 8u) {
         let b1 = vec4f(Bs[bo + 4u * s], Bs[bo + 5u * s], Bs[bo + 6u * s], Bs[bo + 7u * s]);
-        acc[1] += a0 * b1;
-        acc[3] += a1 * b1;
-        acc[5] += a2 * b1;
-        acc[7] += a3 * b1;
+        acc[1] = fma(vec4f(a0), b1, acc[1]);
+        acc[3] = fma(vec4f(a1), b1, acc[3]);
+        acc[5] = fma(vec4f(a2), b1, acc[5]);
+        acc[7] = fma(vec4f(a3), b1, acc[7]);
         if (RM == 8u) {
-          acc[9] += a4 * b1;
-          acc[11] += a5 * b1;
-          acc[13] += a6 * b1;
-          acc[15] += a7 * b1;
+          acc[9] = fma(vec4f(a4), b1, acc[9]);
+          acc[11] = fma(vec4f(a5), b1, acc[11]);
+          acc[13] = fma(vec4f(a6), b1, acc[13]);
+          acc[15] = fma(vec4f(a7), b1, acc[15]);
         }
       }
     }
@@ -286,15 +287,15 @@ fn matmul_rows(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) 
   var acc = vec4f(0.0);
   for (var k = 0u; k < p.K; k++) {
     let w = load_b(k, n);
-    acc.x += load_a(0u, k) * w;
+    acc.x = fma(load_a(0u, k), w, acc.x);
     if (ROWS_MAX > 1u) {
-      acc.y += load_a(1u, k) * w;
+      acc.y = fma(load_a(1u, k), w, acc.y);
     }
     if (ROWS_MAX > 2u) {
-      acc.z += load_a(2u, k) * w;
+      acc.z = fma(load_a(2u, k), w, acc.z);
     }
     if (ROWS_MAX > 3u) {
-      acc.w += load_a(3u, k) * w;
+      acc.w = fma(load_a(3u, k), w, acc.w);
     }
   }
   let bn = load_bias(n);

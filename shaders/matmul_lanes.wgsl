@@ -4,17 +4,20 @@
 // barrier: composed with `enable subgroups;` (kernels/shaders.ts) and chosen for software
 // adapters (engine/tune/defaults.ts).
 //
-// The workgroup owns an 8×32 output tile: lane l computes rows m0 … m0 + 7 at the columns
-// n0 + l + 4j (j < 8). At each k, lane l reads A at rows m0 + l and m0 + 4 + l, and
+// The workgroup owns a 16×32 output tile: lane l computes rows m0 … m0 + 15 at the columns
+// n0 + l + 4j (j < 8). At each k, lane l reads A at rows m0 + 4i + l (i < 4), and
 // subgroupBroadcast hands every row's value to all four lanes; each lane reads its own 8
-// columns of B. That is 10 reads per lane for 64 multiply-adds.
-//
+// columns of B. That is 12 reads per lane for 128 multiply-adds.
+
 // Why: on SwiftShader a read with an index known only at run time is a gather (one load per
 // lane), whether from storage or workgroup memory, and a barrier switches between the
 // workgroup's SIMD groups. The tiled kernel pays a staging copy and two barriers per K step
 // and reads the same A value in every lane; here every lane's read is a value some lane
 // needs. Measured against the tiled 64×64 kernel at the model's shapes (512×384×128 NT,
-// 512×128×384 NN, 384×128×512 TN), alternating in one page: 1.6–2.4× faster.
+// 512×128×384 NN, 384×128×512 TN), alternating in one page: 1.6–2.4× faster with an 8×32
+// tile; the 16×32 tile with fma (lanes_block.wgsl) is a further 1.2× (medians of 25 runs;
+// 12 rows gave 1.1×, 24 rows no more than 16). The two 8-row halves' 32 vec4 accumulators
+// spill from the CPU's registers, but a spilled multiply-add costs less than a gathered read.
 //
 // Rows and columns past the edge read a clamped (valid) index and are never stored, so the
 // loop over k has no bounds checks; the sum over k runs in order, one accumulator per output.
@@ -52,14 +55,17 @@ fn lane_store(m: u32, n: u32, lo: vec4f, hi: vec4f, blo: vec4f, bhi: vec4f) {
 fn matmul_lanes(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
                 @builtin(subgroup_invocation_id) l: u32) {
   let tile = wid.x + wid.y * nwg.x;
-  if (tile >= ((p.M + 7u) / 8u) * p.tilesN) {
+  if (tile >= ((p.M + 15u) / 16u) * p.tilesN) {
     return;
   }
-  let m0 = (tile / p.tilesN) * 8u;
+  let m0 = (tile / p.tilesN) * 16u;
   let n = (tile % p.tilesN) * 32u + l;
   // The rows this lane reads for the others, and its columns, clamped into the matrix.
-  let ma = min(m0 + l, p.M - 1u);
-  let mb = min(m0 + 4u + l, p.M - 1u);
+  let last_m = p.M - 1u;
+  let m_a = min(m0 + l, last_m);
+  let m_b = min(m0 + 4u + l, last_m);
+  let m_c = min(m0 + 8u + l, last_m);
+  let m_d = min(m0 + 12u + l, last_m);
   let last = p.N - 1u;
   let n0 = min(n, last);
   let n1 = min(n + 4u, last);
@@ -70,40 +76,50 @@ fn matmul_lanes(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg:
   let n6 = min(n + 24u, last);
   let n7 = min(n + 28u, last);
 
-  // acc[2r] and acc[2r + 1]: row m0 + r, columns j < 4 and j ≥ 4.
-  var acc: array<vec4f, 16>;
-  var sa = 0.0;
-  var sb = 0.0;
+  // top: rows m0 … m0 + 7, bottom: rows m0 + 8 … m0 + 15 (lanes_block.wgsl's layout each).
+  var top: array<vec4f, 16>;
+  var bottom: array<vec4f, 16>;
+  var sums = vec4f(0.0);
   for (var k = 0u; k < p.K; k++) {
-    let va = lane_a(ma, k);
-    let vb = lane_a(mb, k);
+    let va = lane_a(m_a, k);
+    let vb = lane_a(m_b, k);
+    let vc = lane_a(m_c, k);
+    let vd = lane_a(m_d, k);
     if (BIAS_GRAD) {
-      sa += va;
-      sb += vb;
+      sums += vec4f(va, vb, vc, vd);
     }
     let b0 = vec4f(lane_b(k, n0), lane_b(k, n1), lane_b(k, n2), lane_b(k, n3));
     let b1 = vec4f(lane_b(k, n4), lane_b(k, n5), lane_b(k, n6), lane_b(k, n7));
-    lanes_step(&acc, va, vb, b0, b1, true);
+    lanes_step(&top, va, vb, b0, b1, true);
+    lanes_step(&bottom, vc, vd, b0, b1, true);
   }
 
   if (BIAS_GRAD && tile % p.tilesN == 0u) {
-    if (m0 + l < p.M) {
-      dbias[m0 + l] += sa;
-    }
-    if (m0 + 4u + l < p.M) {
-      dbias[m0 + 4u + l] += sb;
+    for (var i = 0u; i < 4u; i++) {
+      let m = m0 + 4u * i + l;
+      if (m < p.M) {
+        dbias[m] += sums[i];
+      }
     }
   }
 
   let blo = vec4f(load_bias(n), load_bias(n + 4u), load_bias(n + 8u), load_bias(n + 12u));
   let bhi = vec4f(load_bias(n + 16u), load_bias(n + 20u), load_bias(n + 24u), load_bias(n + 28u));
-  // Written out: a loop would index acc at run time, which moves it to memory.
-  lane_store(m0, n, acc[0], acc[1], blo, bhi);
-  lane_store(m0 + 1u, n, acc[2], acc[3], blo, bhi);
-  lane_store(m0 + 2u, n, acc[4], acc[5], blo, bhi);
-  lane_store(m0 + 3u, n, acc[6], acc[7], blo, bhi);
-  lane_store(m0 + 4u, n, acc[8], acc[9], blo, bhi);
-  lane_store(m0 + 5u, n, acc[10], acc[11], blo, bhi);
-  lane_store(m0 + 6u, n, acc[12], acc[13], blo, bhi);
-  lane_store(m0 + 7u, n, acc[14], acc[15], blo, bhi);
+  // Written out: a loop would index the blocks at run time, which moves them to memory.
+  lane_store(m0, n, top[0], top[1], blo, bhi);
+  lane_store(m0 + 1u, n, top[2], top[3], blo, bhi);
+  lane_store(m0 + 2u, n, top[4], top[5], blo, bhi);
+  lane_store(m0 + 3u, n, top[6], top[7], blo, bhi);
+  lane_store(m0 + 4u, n, top[8], top[9], blo, bhi);
+  lane_store(m0 + 5u, n, top[10], top[11], blo, bhi);
+  lane_store(m0 + 6u, n, top[12], top[13], blo, bhi);
+  lane_store(m0 + 7u, n, top[14], top[15], blo, bhi);
+  lane_store(m0 + 8u, n, bottom[0], bottom[1], blo, bhi);
+  lane_store(m0 + 9u, n, bottom[2], bottom[3], blo, bhi);
+  lane_store(m0 + 10u, n, bottom[4], bottom[5], blo, bhi);
+  lane_store(m0 + 11u, n, bottom[6], bottom[7], blo, bhi);
+  lane_store(m0 + 12u, n, bottom[8], bottom[9], blo, bhi);
+  lane_store(m0 + 13u, n, bottom[10], bottom[11], blo, bhi);
+  lane_store(m0 + 14u, n, bottom[12], bottom[13], blo, bhi);
+  lane_store(m0 + 15u, n, bottom[14], bottom[15], blo, bhi);
 }

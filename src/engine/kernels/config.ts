@@ -21,7 +21,7 @@ export interface MatmulTile {
 
 export interface MatmulConfig {
   /**
-   * Products run matmul_lanes.wgsl (one subgroup of 4 lanes per workgroup, an 8×32 tile, no
+   * Products run matmul_lanes.wgsl (one subgroup of 4 lanes per workgroup, a 16×32 tile, no
    * workgroup memory) instead of the tiled kernel, unless a caller asks for a tile. Only on a
    * device with subgroups of at least 4 lanes.
    */

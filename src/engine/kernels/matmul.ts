@@ -10,8 +10,8 @@ import { shaderSource } from './shaders';
 
 const shader = shaderSource('matmul.wgsl');
 const lanesShader = shaderSource('matmul_lanes.wgsl', { subgroups: true });
-/** matmul_lanes.wgsl's tile: 8 rows × 32 columns per workgroup of 4 lanes. */
-const LANES_TILE = { BM: 8, BN: 32 };
+/** matmul_lanes.wgsl's tile: 16 rows × 32 columns per workgroup of 4 lanes. */
+const LANES_TILE = { BM: 16, BN: 32 };
 const plainShader = shaderSource('matmul_plain.wgsl');
 
 const BIAS = { BIAS_COLS: 64, BIAS_SLICES: 4 };
