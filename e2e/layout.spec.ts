@@ -160,3 +160,30 @@ test('phone: one area at a time in a tab bar, nothing wider than the screen', as
   await expect(page.getByRole('region', { name: 'Attention', exact: true })).toBeVisible();
   await page.setViewportSize(DESKTOP);
 });
+
+test('laptop 1280×800: the default demo shows every head, the whole step count, and the chart clear of the line under it', async ({ browser }) => {
+  const laptop = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  await laptop.goto('/');
+  // The default demo has 2 layers of 4 heads.
+  const lastHead = laptop.getByTestId('head-1-3');
+  await expect(lastHead).toBeVisible({ timeout: 60_000 });
+  await expect(laptop.getByTestId('stat-step')).not.toHaveText('—', { timeout: 60_000 });
+  await laptop.screenshot({ path: `${SHOTS}/laptop-1280-demo.png` });
+  // Every head's tile fits: the grid does not scroll sideways, the last tile is fully shown.
+  const wrap = laptop.locator('.attention-grid-wrap');
+  expect(await wrap.evaluate((e) => e.scrollWidth - e.clientWidth), 'head grid scrolls sideways').toBeLessThanOrEqual(0);
+  await expect(lastHead).toBeInViewport({ ratio: 1 });
+  // "500 / 500": the planned total is inside its box, not cut off by an ellipsis.
+  const fits = await laptop.locator('[data-stat="total"]').evaluate((e) => {
+    const dd = e.closest('dd')!.getBoundingClientRect();
+    const r = e.getBoundingClientRect();
+    return r.width > 0 && r.right <= dd.right + 0.5 && r.bottom <= dd.bottom + 0.5;
+  });
+  expect(fits, 'the step total is shown whole').toBe(true);
+  // The autosave line starts below the chart's frame.
+  const chart = await laptop.locator('.train-chart-box').boundingBox();
+  const line = await laptop.getByTestId('autosave-status').boundingBox();
+  expect(chart && line, 'chart and autosave line are laid out').toBeTruthy();
+  expect(line!.y, 'autosave line under the chart').toBeGreaterThanOrEqual(chart!.y + chart!.height - 0.5);
+  await laptop.close();
+});

@@ -21,7 +21,7 @@ export interface GridLayout {
   scroll: boolean;
 }
 
-export const GRID = { labelWidth: 60, gap: 6, minTile: 44, maxTile: 128 } as const;
+export const GRID = { labelWidth: 54, gap: 6, minTile: 40, maxTile: 128 } as const;
 
 /** Tiles as large as fit side by side in `containerWidth`, within [minTile, maxTile]. */
 export function headGridLayout(containerWidth: number, nHead: number, o: typeof GRID = GRID): GridLayout {
