@@ -99,6 +99,28 @@ test('?demo=<id> opens that demo, and the gallery opens another with one click',
   await page.context().close();
 });
 
+test('a demo opens at the end of its run, and one press trains it 500 steps more', async ({ browser }) => {
+  const page = await freshPage(browser);
+  const demo = byId(manifest.defaultId);
+  await page.goto('/');
+  await expectDemoShown(page, demo, 90_000);
+  const train = page.getByRole('button', { name: 'Train', exact: true });
+  await expect(train).toHaveAttribute('aria-disabled', 'true');
+  await expect(page.getByTestId('train-state')).toContainText('the end of the run');
+  const more = page.getByRole('button', { name: 'Train 500 more steps' });
+  await more.click();
+  // The run goes on from the demo's weights (not from step 0) towards the new end.
+  const step = async () => Number((await page.getByTestId('stat-step').textContent())?.replace(/,/g, ''));
+  await expect.poll(step, { timeout: 120_000 }).toBeGreaterThan(demo.step);
+  await expect(page.getByTestId('train-state')).toHaveAttribute('data-state', 'running');
+  await expect(more).toBeHidden();
+  await expect(page.locator('[data-stat="total"]')).toHaveAttribute('data-value', String(demo.step + 500));
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(page.getByTestId('train-state')).toHaveAttribute('data-state', 'paused', { timeout: 60_000 });
+  await expect(train).toHaveAttribute('aria-disabled', 'false');
+  await page.context().close();
+});
+
 test('?demo=none opens no demo; an unknown id says which demos there are', async ({ browser }) => {
   const page = await freshPage(browser);
   await page.goto(BLANK);

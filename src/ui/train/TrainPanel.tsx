@@ -24,14 +24,17 @@ function stateNote(state: TrainState, step: number, maxSteps: number, busy: bool
       return 'Training. Pause stops after the current step.';
     case 'paused':
       if (step === 0) return 'Model built: Train runs, Step takes one step.';
-      if (step >= maxSteps) return `Paused at step ${step.toLocaleString('en-US')}, the end of the run: raise Steps to continue.`;
+      if (step >= maxSteps) return `Paused at step ${step.toLocaleString('en-US')}, the end of the run.`;
       return `Paused at step ${step.toLocaleString('en-US')}: Train resumes.`;
     case 'done':
-      return step >= maxSteps ? `Finished ${step.toLocaleString('en-US')} steps. Raise Steps to continue, or Reset.` : 'Stopped: Train continues to the new step count.';
+      return step >= maxSteps ? `Finished ${step.toLocaleString('en-US')} steps.` : 'Stopped: Train continues to the new step count.';
     case 'diverged':
       return 'Training blew up (see why below). Lower the learning rate, then Train to go on, or Reset.';
   }
 }
+
+/** Steps that "Train N more steps" adds to a finished run (a trained demo opens finished). */
+export const MORE_STEPS = 500;
 
 /** Whether Train or Step may be pressed, from the store as it is now (not as last rendered). */
 function canRun(s: Pick<AppState, 'trainState' | 'step' | 'train' | 'modelBusy' | 'dataBusy'>): boolean {
@@ -125,6 +128,18 @@ export function TrainPanel({ status }: { status?: ReactNode }) {
   };
 
   const canTrain = !waiting && valid && !benchmarking && canRun({ trainState, step, train, modelBusy: busy, dataBusy: false });
+  // A finished run (a demo opens at its end) goes on with one press: the run's length grows
+  // by MORE_STEPS (the Steps field follows), then it trains.
+  const finished = step > 0 && step >= train.maxSteps && (trainState === 'paused' || trainState === 'done');
+  const trainMore = () => {
+    const s = useAppStore.getState();
+    if (inFlight.current || !valid || s.benchmarkBusy || s.trainState === 'running' || s.modelBusy || s.dataBusy) return;
+    flush();
+    const now = useAppStore.getState();
+    if (now.step < now.train.maxSteps) return;
+    now.setTrain({ maxSteps: now.step + MORE_STEPS });
+    send(start);
+  };
   // Errors caused elsewhere are shown by their own panel; here, only where to look.
   const elsewhere = busy ? null : dataError || modelError?.field === 'text' ? 'Data' : modelError && modelError.field !== 'train' ? 'Model' : null;
 
@@ -147,6 +162,11 @@ export function TrainPanel({ status }: { status?: ReactNode }) {
             <span className={`train-badge train-badge-${busy ? 'busy' : trainState}`}>{busy ? 'Building' : STATE_LABEL[trainState]}</span>
             <span className="train-state-note">{stateNote(trainState, step, train.maxSteps, busy)}</span>
           </p>
+          {finished && !busy && (
+            <button type="button" className="train-btn secondary train-more" aria-disabled={waiting || !valid || benchmarking} onClick={trainMore} data-testid="train-more">
+              Train {MORE_STEPS} more steps
+            </button>
+          )}
         </div>
         {trainMessage && (
           <p className="train-message" role="alert" data-testid="train-message">
