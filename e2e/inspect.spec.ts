@@ -165,6 +165,13 @@ test('the logit lens shows a row per depth: the embeddings and after each layer'
 
 test('patching: prompts of different lengths are refused next to the inputs; then a grid in which the demo’s head carries the count', async () => {
   const view = region('Activation patching');
+  // The corrupted prompt can start as a copy of the clean one, the cursor in it.
+  const clean = await view.getByLabel('Clean prompt').inputValue();
+  expect(clean.length).toBeGreaterThan(0);
+  await view.getByRole('button', { name: 'Copy the clean prompt here' }).click();
+  await expect(view.getByLabel('Corrupted prompt')).toHaveValue(clean);
+  await expect(view.getByLabel('Corrupted prompt')).toBeFocused();
+  await expect(view.getByRole('button', { name: 'Copy the clean prompt here' })).toHaveCount(0);
   await view.getByLabel('Corrupted prompt').fill('3: ***\n10: ********');
   await view.getByLabel('Target token').fill('↵');
   await view.getByRole('button', { name: 'Run', exact: true }).click();

@@ -59,6 +59,20 @@ function PatchBody() {
             hint="The clean prompt with a part changed, as many tokens long."
             testId="patch-corrupt"
           />
+          {clean && corrupt !== clean && (
+            <button
+              type="button"
+              className="inspect-copy-clean secondary"
+              data-testid="patch-copy-clean"
+              onClick={(e) => {
+                setInputs({ patchCorrupt: clean });
+                // Straight to the field, to change a part of it.
+                e.currentTarget.closest('div')?.querySelector('textarea')?.focus();
+              }}
+            >
+              Copy the clean prompt here
+            </button>
+          )}
           <ViewError error={view.error} field="corrupt" testId="patch-error-corrupt" />
         </div>
         <div className="field">
