@@ -64,6 +64,12 @@ test('a saved run is compared on the loss chart, labelled by what differs', asyn
   await panel.screenshot({ path: `${SHOTS}/compare-dark.png` });
   await page.emulateMedia({ colorScheme: 'light' });
 
+  // A reload keeps what is compared (this tab's comparison, with this run reopened).
+  await page.reload();
+  await expect(page.getByTestId('stat-step')).not.toHaveText('—', { timeout: 60_000 });
+  await expect(legend.getByTestId('compare-item').locator('.train-compare-label')).toHaveText('causal mask', { timeout: 60_000 });
+  await expect(chart).toHaveAttribute('aria-label', /Compared with one run: causal mask, train loss \d/);
+
   // Off the chart from the legend; focus lands on the chart, not the page.
   await legend.getByRole('button', { name: 'Remove “causal mask” from the chart' }).click();
   await expect(legend).toHaveCount(0);

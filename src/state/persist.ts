@@ -5,6 +5,7 @@
 import type { OnnxCheck, OnnxProvider } from '../core/protocol';
 import { checkpointDemo, parseDemo } from '../persist/demo';
 import { decodeShareLink, encodeShareLink, SHARE_PREFIX } from '../persist/share';
+import { keepComparedRuns } from './compare-keep';
 import { applyDemo, currentDemo } from './demo';
 import { demoLoading, demoParam, NO_DEMO, openDefaultDemo, openDemo, setDemoParam, watchCurrentDemo } from './demos';
 import { engine } from './engine';
@@ -130,6 +131,7 @@ async function restore(): Promise<void> {
  */
 export function startPersistence(): () => void {
   runSession.restoreOnce(restore);
+  const offCompare = keepComparedRuns();
   const disconnect = runSession.connect();
   const offDemo = watchCurrentDemo();
   const offModel = useAppStore.subscribe((s, prev) => {
@@ -155,6 +157,7 @@ export function startPersistence(): () => void {
   };
   document.addEventListener('visibilitychange', onHide);
   return () => {
+    offCompare();
     offModel();
     offDemo();
     disconnect();
