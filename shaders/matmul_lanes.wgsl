@@ -8,7 +8,7 @@
 // n0 + l + 4j (j < 8). At each k, lane l reads A at rows m0 + 4i + l (i < 4), and
 // subgroupBroadcast hands every row's value to all four lanes; each lane reads its own 8
 // columns of B. That is 12 reads per lane for 128 multiply-adds.
-
+//
 // Why: on SwiftShader a read with an index known only at run time is a gather (one load per
 // lane), whether from storage or workgroup memory, and a barrier switches between the
 // workgroup's SIMD groups. The tiled kernel pays a staging copy and two barriers per K step

@@ -132,12 +132,12 @@ export function TrainPanel({ status }: { status?: ReactNode }) {
   // by MORE_STEPS (the Steps field follows), then it trains.
   const finished = step > 0 && step >= train.maxSteps && (trainState === 'paused' || trainState === 'done');
   const trainMore = () => {
-    const s = useAppStore.getState();
-    if (inFlight.current || !valid || s.benchmarkBusy || s.trainState === 'running' || s.modelBusy || s.dataBusy) return;
     flush();
-    const now = useAppStore.getState();
-    if (now.step < now.train.maxSteps) return;
-    now.setTrain({ maxSteps: now.step + MORE_STEPS });
+    const s = useAppStore.getState();
+    const maxSteps = s.step + MORE_STEPS;
+    // Only a finished run that could train with the steps raised (send judges it again).
+    if (inFlight.current || !valid || s.benchmarkBusy || s.step < s.train.maxSteps || !canRun({ ...s, train: { ...s.train, maxSteps } })) return;
+    s.setTrain({ maxSteps });
     send(start);
   };
   // Errors caused elsewhere are shown by their own panel; here, only where to look.
