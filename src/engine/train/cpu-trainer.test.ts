@@ -35,6 +35,21 @@ describe('CpuTrainer', () => {
     expect(trainer.step).toBe(5);
   });
 
+  it('weights resumed without their moments (a demo) start Adam afresh: the run from step 500 takes the steps of a run from step 0', async () => {
+    // One token throughout, so every batch is the same whatever the step: only Adam's bias
+    // correction could tell the two runs apart (the learning rate is constant).
+    const same = new Uint32Array(300).fill(3);
+    const start = Float64Array.from(CpuTrainer.reference(tiny, settings, same).model.params);
+    const fromZero = CpuTrainer.reference(tiny, settings, same, start);
+    const from500 = CpuTrainer.reference(tiny, settings, same, start, { step: 500 });
+    for (let i = 0; i < 10; i++) {
+      await fromZero.trainStep();
+      await from500.trainStep();
+    }
+    expect(from500.step).toBe(510);
+    expect(Array.from(from500.model.params)).toEqual(Array.from(fromZero.model.params));
+  });
+
   it('evaluates the mean forward loss over the shared evaluation batches', async () => {
     const trainer = CpuTrainer.reference(tiny, settings, tokens);
     await trainer.trainStep();

@@ -59,6 +59,8 @@ export class CpuTrainer<M extends TrainableModel = TrainableModel> {
   private readonly split: Split;
   private readonly batchRng: Rng;
   private readonly lastGood: LastGoodSnapshots;
+  /** The step Adam's moments started from zero at: its bias correction counts from there. */
+  private readonly momentsFrom: number;
 
   constructor(
     readonly model: M,
@@ -73,6 +75,9 @@ export class CpuTrainer<M extends TrainableModel = TrainableModel> {
     this.v = float32 ? new Float32Array(n) : new Float64Array(n);
     this.split = splitTokens(tokens, settings.blockSize);
     this.batchRng = new Rng(settings.seed + 1);
+    // Weights without their moments (a demo, a link, a checkpoint) start Adam afresh: its
+    // first update is then a unit step, not one inflated by a bias correction of step 1000.
+    this.momentsFrom = resume && !(resume.m && resume.v) ? resume.step : 0;
     if (resume) {
       if (resume.m) this.m.set(resume.m);
       if (resume.v) this.v.set(resume.v);
@@ -112,7 +117,7 @@ export class CpuTrainer<M extends TrainableModel = TrainableModel> {
     const norm = new Float64Array(2);
     gradNorm(norm, this.model.grads, s.gradClip);
     adamwUpdate(this.model.params, this.model.grads, this.m, this.v, norm[1],
-      { lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay, step }, this.model.layout.decayEnd);
+      { lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay, step: step - this.momentsFrom }, this.model.layout.decayEnd);
     // As on the GPU: a gradient that overflowed (even in float64) diverged the step, finite loss or not.
     const diverged = this.lastGood.reportLoss(step, loss, norm[0]);
     return { loss, lr, gradNorm: norm[0], diverged };

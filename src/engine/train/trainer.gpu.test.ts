@@ -76,6 +76,34 @@ describe('GPU trainer matches the float64 trainer', () => {
 });
 
 describe('GPU work per step', () => {
+  it('weights resumed without their moments (a demo) start Adam afresh: the run from step 500 takes the steps of a run from step 0', async () => {
+    const gpu = await getTestGpu();
+    // One token throughout, so every batch is the same at any step, and a constant learning
+    // rate: only Adam's bias correction could tell the two runs apart.
+    const settings: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 2, blockSize: 8, lr: 1e-2, minLr: 1e-2, warmupSteps: 0, maxSteps: 100, evalEvery: 0, seed: testSeed() };
+    const same = new Uint32Array(300).fill(3);
+    const params = await (async () => {
+      const t = await Trainer.create(gpu, defaultKernelConfig(gpu), tiny, settings, same, { deferBuild: true });
+      try {
+        return await t.weights.read('params');
+      } finally {
+        t.destroy();
+      }
+    })();
+    const after = async (step: number) => {
+      const t = await Trainer.create(gpu, defaultKernelConfig(gpu), tiny, settings, same, { params, step });
+      try {
+        for (let i = 0; i < 5; i++) await t.trainStep();
+        await t.flush();
+        expect(t.step).toBe(step + 5);
+        return await t.weights.read('params');
+      } finally {
+        t.destroy();
+      }
+    };
+    expect(Array.from(await after(500))).toEqual(Array.from(await after(0)));
+  });
+
   it('one submission per optimizer step, with every planned dispatch in it, and no wait inside the step', async () => {
     const gpu = await getTestGpu();
     const seed = testSeed();

@@ -38,7 +38,6 @@ import { stepOutcome, type StepFault, type StepOutcome } from './step-fault';
 export type { EvalReport, StepReport } from '../../core/reports';
 export type { StepFault } from './step-fault';
 
-
 export interface TrainerEvents {
   onStep?: (r: StepReport) => void;
   /** The loss of `step` was NaN or infinite; or it was finite and `gradNorm`, the step's gradient norm, was not. */
@@ -68,6 +67,7 @@ export class Trainer {
   private readonly snapshotSlots: GpuSnapshotSlots;
   private readonly lastGood: LastGoodSnapshots<GPUCommandEncoder>;
   private cpuCopy!: CpuCopyOfLastGood;
+  private momentsFrom = 0; // Adam's bias correction counts from this step (see create)
   /** The first step that failed on the GPU since the last restore. */
   private stepFault: StepFault | null = null;
   /** The newest step whose loss came back finite, with no GPU error (or the step started from). */
@@ -131,6 +131,7 @@ export class Trainer {
       weights.write('v', start.v);
       const t = new Trainer(own, config, settings, weights, kernelConfig, tokens, opts.events ?? {}, opts.snapshotEvery ?? 50);
       if (opts.step) t.resumeAt(opts.step);
+      if (!(opts.m && opts.v)) t.momentsFrom = opts.step ?? 0; // weights without moments (a demo): Adam afresh
       t.cpuCopy = new CpuCopyOfLastGood(start, () => t.lastGood.confirmed, (slot) => t.snapshotSlots.read(slot));
       if (!opts.deferBuild) await t.prepare();
       return t;
@@ -274,7 +275,7 @@ export class Trainer {
   private recordStep(step: number, lr: number, batches: Batch[], profiler?: ProfileRecorder): ReadbackTicket {
     const s = this.settings;
     const k = s.gradAccumSteps;
-    this.adamw.setHyper({ lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay, step });
+    this.adamw.setHyper({ lr, beta1: s.beta1, beta2: s.beta2, eps: s.eps, weightDecay: s.weightDecay, step: step - this.momentsFrom });
     const enc = this.gpu.device.createCommandEncoder({ label: `step ${step}` });
     // A profiled step is a real step: only its split into passes differs.
     const record = (list: Dispatch[], label: string) => (profiler ? profiler.record(enc, list, label) : recordPass(enc, list, label));
